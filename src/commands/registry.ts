@@ -1,0 +1,23 @@
+import { adviceCommand } from './advice';
+import { auditCommand } from './audit';
+import { helpCommand } from './help';
+import { scanCommand } from './scan';
+import type { CommandSpec } from './types';
+
+/**
+ * The one list of commands. The parser, help, the CLI, Discord's registration payload and the
+ * Slack manifest are all generated from it.
+ */
+export const commands: readonly CommandSpec[] = [
+  auditCommand,
+  scanCommand,
+  adviceCommand,
+  helpCommand(() => commands),
+];
+
+/** What `/router-audit` with no words runs. */
+export const DEFAULT_COMMAND = 'audit';
+
+export function findCommand(name: string, list: readonly CommandSpec[] = commands): CommandSpec | undefined {
+  return list.find((spec) => spec.name === name);
+}
