@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
+import { stopBoltApp } from '../support/slack-bolt';
 import { RESPONSE_URL, startSlackApi, type SlackApiStandIn } from '../support/slack-api';
 import { recordingSlackLogger } from '../support/slack-logger';
 import { postSlashCommand } from '../support/slack-signing';
@@ -63,7 +64,7 @@ describe('Slack harness: Bolt HTTP receiver against the loopback Web API', () =>
   });
 
   afterAll(async () => {
-    await app?.stop();
+    await stopBoltApp(app);
     await slack?.close();
   });
 
