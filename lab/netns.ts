@@ -1,0 +1,67 @@
+import { execFile, spawn } from 'node:child_process';
+
+/**
+ * Thin wrappers around iproute2. Batches (`ip -batch -`) keep lab creation fast: one process for
+ * many commands instead of one process per command.
+ */
+
+export class IpCommandError extends Error {
+  override name = 'IpCommandError';
+}
+
+/** Runs `ip <args>` and resolves with its stdout; rejects with stderr in the message. */
+export function ip(args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('ip', args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new IpCommandError(`ip ${args.join(' ')}: ${stderr.trim() || error.message}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/**
+ * Runs several `ip` commands in one process (`ip [-n NS] -batch -`). With `force`, a failing line
+ * does not stop the rest (used for teardown, where some objects may already be gone).
+ */
+export function ipBatch(lines: readonly string[], options: { netns?: string; force?: boolean } = {}): Promise<void> {
+  if (lines.length === 0) return Promise.resolve();
+  const args = [...(options.netns ? ['-n', options.netns] : []), ...(options.force ? ['-force'] : []), '-batch', '-'];
+  return new Promise((resolve, reject) => {
+    const child = spawn('ip', args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('error', (error) => reject(new IpCommandError(`ip ${args.join(' ')}: ${error.message}`)));
+    child.on('close', (code) => {
+      if (code === 0 || options.force) resolve();
+      else reject(new IpCommandError(`ip ${args.join(' ')} failed (${code}): ${stderr.trim()}\n  commands: ${lines.join(' | ')}`));
+    });
+    child.stdin.end(lines.join('\n') + '\n');
+  });
+}
+
+/** Names of every network namespace (`ip netns list` prints "name" or "name (id: N)"). */
+export async function listNamespaces(): Promise<string[]> {
+  const out = await ip(['netns', 'list']);
+  return out.split('\n').map((line) => line.trim().split(/\s+/)[0] ?? '').filter((name) => name.length > 0);
+}
+
+/** PIDs of the processes living in a namespace (empty when it has none or is gone). */
+export async function namespacePids(netns: string): Promise<number[]> {
+  try {
+    const out = await ip(['netns', 'pids', netns]);
+    return out.split('\n').map((line) => Number(line.trim())).filter((pid) => Number.isInteger(pid) && pid > 0);
+  } catch {
+    return [];
+  }
+}
+
+/** Writes a sysctl inside a namespace without a shell: /proc/sys is per-namespace for net.*. */
+export function sysctlIn(netns: string, settings: Record<string, string>): Promise<void> {
+  const assignments = Object.entries(settings).map(([key, value]) => `${key}=${value}`);
+  return new Promise((resolve, reject) => {
+    execFile('ip', ['netns', 'exec', netns, 'sysctl', '-q', '-w', ...assignments], (error, _stdout, stderr) => {
+      if (error) reject(new IpCommandError(`sysctl in ${netns} (${assignments.join(' ')}): ${stderr.trim() || error.message}`));
+      else resolve();
+    });
+  });
+}
