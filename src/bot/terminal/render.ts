@@ -89,7 +89,9 @@ function renderSection(section: Section, style: TextStyle): string {
     case 'text':
       return heading + wrap(section.text, style.width, section.heading ? '  ' : '');
     case 'fields': {
-      const label = Math.min(40, Math.max(...section.fields.map((f) => f.label.length)));
+      const label = Math.max(...section.fields.map((f) => f.label.length));
+      // Long labels (usage lines) read better with the value on its own indented line.
+      if (label > 28) return heading + section.fields.map((f) => `  ${f.label}\n${wrap(f.value, style.width, '      ')}`).join('\n');
       return heading + section.fields.map((f) => wrap(`${f.label.padEnd(label)}  ${f.value}`, style.width, '  ')).join('\n');
     }
     case 'table':
@@ -109,7 +111,7 @@ export function renderText(report: Report, style: TextStyle = { color: false, wi
   const first = report.sections[0];
   // A message report's summary is the first line of its text: say it once.
   const summaryRepeated = first?.kind === 'text' && !first.heading && first.text.startsWith(report.summary);
-  if (report.summary && report.summary !== report.title && !summaryRepeated) parts.push(safeText(report.summary));
+  if (report.summary && report.summary !== report.title && !summaryRepeated) parts.push(wrap(report.summary, style.width, ''));
   for (const section of report.sections) parts.push(renderSection(section, style));
   return `${parts.join('\n\n')}\n`;
 }

@@ -1,0 +1,49 @@
+import { loadConfig, secretsOf, type AppConfig } from './config/env';
+import { loadContent } from './content/load';
+import { Dispatcher } from './commands/dispatch';
+import { ScanCoordinator, type ScanRunner } from './commands/scan-coordinator';
+import type { Services } from './commands/types';
+import { createLogger, type Logger } from './log';
+import { LocalScanRunner } from './commands/local-runner';
+
+/** Wires configuration, content, logging and the scan coordinator into the services commands use. */
+
+export interface App {
+  config: AppConfig;
+  log: Logger;
+  services: Services;
+  dispatcher: Dispatcher;
+  shutdown(): Promise<void>;
+}
+
+export interface AppOptions {
+  env?: NodeJS.ProcessEnv;
+  /** default log level when LOG_LEVEL is not set */
+  defaultLogLevel?: string;
+  runner?: ScanRunner;
+  log?: Logger;
+}
+
+export function createApp(options: AppOptions = {}): App {
+  const config = loadConfig(options.env ?? process.env);
+  const log = options.log ?? createLogger({ level: config.log.level ?? options.defaultLogLevel ?? 'info', file: config.log.file, secrets: secretsOf(config) });
+  const content = loadContent();
+  const scans = new ScanCoordinator({
+    runner: options.runner ?? new LocalScanRunner(content),
+    policy: { allow: config.scan.allow, maxHosts: config.scan.maxHosts },
+    timeoutMs: config.scan.timeoutMs,
+    rateLimit: config.scan.rateLimit,
+    rateWindowMs: config.scan.rateWindowMs,
+    log,
+  });
+  const services: Services = { config, content, scans, log, now: () => new Date() };
+  return {
+    config,
+    log,
+    services,
+    dispatcher: new Dispatcher(services),
+    async shutdown() {
+      await scans.shutdown();
+    },
+  };
+}

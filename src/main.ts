@@ -1,0 +1,70 @@
+import dotenv from 'dotenv';
+import { createApp, type App } from './app';
+import { startTerminal } from './bot/terminal/adapter';
+import { ConfigError } from './config/env';
+import { ContentError } from './content/load';
+
+/**
+ * `npm start`: runs the bot on every platform configured in the environment (Slack, Discord, both),
+ * or on the terminal when none is. Stops cleanly on SIGINT/SIGTERM.
+ */
+
+interface Running {
+  name: string;
+  stop(): Promise<void> | void;
+}
+
+async function start(app: App): Promise<{ running: Running[]; done: Promise<void> | null }> {
+  const running: Running[] = [];
+  const terminal = startTerminal(app.dispatcher, { input: process.stdin, output: process.stdout, errors: process.stderr }, app.log);
+  running.push({ name: 'terminal', stop: () => terminal.stop() });
+  return { running, done: terminal.finished };
+}
+
+export async function main(): Promise<void> {
+  dotenv.config({ quiet: true });
+  let app: App;
+  try {
+    const chatConfigured = Boolean(process.env.SLACK_BOT_TOKEN || process.env.DISCORD_TOKEN);
+    // On the terminal, info logs would interleave with the prompt; chat deployments log info.
+    app = createApp({ defaultLogLevel: chatConfigured ? 'info' : 'warn' });
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof ContentError) {
+      process.stderr.write(`router-audit: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  const { running, done } = await start(app);
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    for (const adapter of running) {
+      try {
+        await adapter.stop();
+      } catch (error) {
+        app.log.warn({ err: error, adapter: adapter.name }, 'adapter did not stop cleanly');
+      }
+    }
+    await app.shutdown();
+    app.log.flush();
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT').then(() => process.exit(0)));
+  process.once('SIGTERM', () => void shutdown('SIGTERM').then(() => process.exit(0)));
+  process.on('unhandledRejection', (reason) => app.log.error({ err: reason }, 'unhandled promise rejection'));
+
+  if (done) {
+    await done;
+    await shutdown('end of input');
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`router-audit: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  });
+}
