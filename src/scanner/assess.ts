@@ -45,7 +45,7 @@ export function modelFromHints(hints: ModelHints): { model: string; source: stri
     return { model, source: 'its UPnP description' };
   }
   if (hints.httpTitle) {
-    return { model: hints.httpTitle.slice(0, 80), source: `its web page title (port ${hints.httpPort ?? 80})` };
+    return { model: hints.httpTitle.slice(0, 80), source: `its web page title on port ${hints.httpPort ?? 80}` };
   }
   return null;
 }
@@ -64,7 +64,7 @@ export function assessHost(host: InspectedHost, content: Content): Assessment {
 
   let identifiedBy = '';
   if (registrantBrand && vendorInfo.prefix) {
-    identifiedBy = `MAC prefix ${formatPrefix(vendorInfo.prefix)} is registered to ${vendorInfo.vendor}`;
+    identifiedBy = `MAC prefix ${formatPrefix(vendorInfo.prefix)} is registered to "${vendorInfo.vendor}"`;
   } else if (hint) {
     const why = vendorInfo.randomizedMac ? 'the MAC is randomised' : mac ? 'the MAC prefix is not TP-Link\'s' : 'no MAC is visible from here';
     identifiedBy = `${hint.source} names "${hint.text}" (${why})`;

@@ -25,8 +25,8 @@ export function hintTexts(hints: ModelHints): Array<{ text: string; source: stri
   const texts: Array<{ text: string; source: string }> = [];
   const upnp = [hints.upnpManufacturer, hints.upnpModelName, hints.upnpModelNumber].filter(Boolean).join(' ');
   if (upnp) texts.push({ text: upnp, source: 'its UPnP description' });
-  if (hints.httpTitle) texts.push({ text: hints.httpTitle, source: `its web page title (port ${hints.httpPort ?? 80})` });
-  if (hints.httpServer) texts.push({ text: hints.httpServer, source: `its HTTP Server header (port ${hints.httpPort ?? 80})` });
+  if (hints.httpTitle) texts.push({ text: hints.httpTitle, source: `its web page title on port ${hints.httpPort ?? 80}` });
+  if (hints.httpServer) texts.push({ text: hints.httpServer, source: `its HTTP Server header on port ${hints.httpPort ?? 80}` });
   return texts;
 }
 

@@ -82,7 +82,7 @@ function baseValues(facts: HostFacts): Partial<Record<TemplateVariable, string>>
     identifiedBy: facts.identifiedBy,
     cves: facts.kev.map((entry) => entry.cve).join(', '),
     kevDetails: facts.kev
-      .map((entry) => `${entry.cve} (${entry.summary}; in KEV since ${entry.added}${entry.endOfLife ? '; end of life' : ''})`)
+      .map((entry) => `${entry.cve} (${entry.summary}; in KEV since ${entry.added})`)
       .join('; '),
   };
 }

@@ -108,7 +108,7 @@ describe('TP-Link family and KEV', () => {
     expect(record).toMatchObject({ tplink: true, vendor: 'MERCUSYS TECHNOLOGIES CO., LTD.', randomizedMac: false });
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ id: 'tplink-family-device', severity: 'low', title: 'Mercusys device on the network' });
-    expect(findings[0]?.evidence).toContain('MAC prefix 00:EB:D8 is registered to MERCUSYS TECHNOLOGIES CO., LTD.');
+    expect(findings[0]?.evidence).toContain('MAC prefix 00:EB:D8 is registered to "MERCUSYS TECHNOLOGIES CO., LTD."');
     expect(findings[0]?.advice).toContain('router-firmware-update');
   });
 
@@ -118,7 +118,7 @@ describe('TP-Link family and KEV', () => {
     const kev = findings.find((f) => f.id === 'tplink-kev-model');
     expect(kev?.severity).toBe('high');
     expect(kev?.title).toBe('TL-WR841N has a known-exploited vulnerability (CVE-2023-33538, CVE-2023-50224, CVE-2025-9377)');
-    expect(kev?.evidence).toContain('web page title (port 80)');
+    expect(kev?.evidence).toContain('web page title on port 80');
     expect(record.model).toBe('TL-WR841N');
   });
 
