@@ -93,3 +93,39 @@ export function validateTopology(topology: LabTopology): void {
   if (topology.routed && !topology.gateway) problems.push('a routed subnet needs a gateway');
   if (problems.length > 0) throw new Error(`lab topology: ${problems.join('; ')}`);
 }
+
+/** A live address as the scanner should find it. */
+export interface ExpectedHost {
+  name: string;
+  ip: string;
+  /** null behind the router, where ARP cannot see */
+  mac: string | null;
+  via: 'arp' | 'tcp';
+  gateway: boolean;
+  tplink: boolean;
+  findings: string[];
+}
+
+/**
+ * Every address a full scan of the lab's subnets must find, and nothing else: the devices, plus
+ * the router's own address on the routed subnet (the same device, reached through routing).
+ */
+export function expectedLiveHosts(topology: LabTopology): ExpectedHost[] {
+  const expected: ExpectedHost[] = hostsOf(topology).map((host) => ({
+    name: host.name,
+    ip: host.ip,
+    mac: host.segment === 'lan' ? host.mac : null,
+    via: host.segment === 'lan' ? 'arp' : 'tcp',
+    gateway: host.ip === topology.gateway,
+    tplink: host.expect.tplink,
+    findings: host.expect.findings ?? [],
+  }));
+  const router = topology.hosts.find((host) => host.ip === topology.gateway);
+  if (router && topology.routed) {
+    expected.push({
+      name: `${router.name}@routed`, ip: topology.routed.gatewayIp, mac: null, via: 'tcp', gateway: false,
+      tplink: router.expect.tplink, findings: router.expect.findings ?? [],
+    });
+  }
+  return expected;
+}

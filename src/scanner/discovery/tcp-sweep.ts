@@ -48,6 +48,7 @@ async function probeAddress(ip: string, options: TcpSweepOptions, limiter: Limit
   setMaxListeners(0, settled.signal); // one listener per port
   const outer = options.signal;
   const onOuterAbort = (): void => settled.abort();
+  if (outer?.aborted) settled.abort();
   outer?.addEventListener('abort', onOuterAbort, { once: true });
   try {
     const attempts = options.ports.map((port) => limiter.run(async () => {
@@ -69,7 +70,7 @@ export async function sweepRouted(
   options: TcpSweepOptions,
   onHost: (host: DiscoveredHost) => void,
 ): Promise<DiscoveredHost[]> {
-  if (addresses.length === 0 || options.ports.length === 0) return [];
+  if (addresses.length === 0 || options.ports.length === 0 || options.signal?.aborted) return [];
   const limiter = createLimiter(options.concurrency);
   // One listener per address on the caller's signal would trip Node's leak warning: relay it
   // through a signal of our own that expects many listeners.
