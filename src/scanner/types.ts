@@ -31,6 +31,21 @@ export interface PortProbeResult {
   banner: Buffer | null;
   /** true when the port completed a SOCKS5 handshake */
   socks5?: boolean;
+  /** what an http/https probe saw (final response, after at most one same-host redirect) */
+  http?: HttpProbeInfo;
+  /** the probe was cut short by an abort: state or banner may be incomplete */
+  interrupted?: boolean;
+}
+
+export interface HttpProbeInfo {
+  status: number;
+  server: string | null;
+  /** <title>, entities decoded and whitespace collapsed */
+  title: string | null;
+  /** realm of a Basic/Digest challenge (old TP-Link firmware names the model there) */
+  realm: string | null;
+  /** the same-host URL a redirect led to, when one was followed */
+  redirectedTo?: string;
 }
 
 export interface ModelHints {
@@ -42,6 +57,10 @@ export interface ModelHints {
   upnpModelName?: string;
   upnpModelNumber?: string;
   upnpDeviceType?: string;
+  /** the SSDP LOCATION the host announced (fetched only when it points at the host itself) */
+  upnpLocation?: string;
+  /** realm of an HTTP auth challenge, e.g. "TP-LINK Wireless N Router WR841N" */
+  httpRealm?: string;
 }
 
 /** A host after the probes: everything the rules look at. */
