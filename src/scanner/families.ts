@@ -27,6 +27,8 @@ export function hintTexts(hints: ModelHints): Array<{ text: string; source: stri
   if (upnp) texts.push({ text: upnp, source: 'its UPnP description' });
   if (hints.httpTitle) texts.push({ text: hints.httpTitle, source: `its web page title on port ${hints.httpPort ?? 80}` });
   if (hints.httpServer) texts.push({ text: hints.httpServer, source: `its HTTP Server header on port ${hints.httpPort ?? 80}` });
+  // Older TP-Link firmware names the model in its login realm ("TP-LINK Wireless N Router WR841N").
+  if (hints.httpRealm) texts.push({ text: hints.httpRealm, source: `its login prompt on port ${hints.httpPort ?? 80}` });
   return texts;
 }
 

@@ -161,3 +161,12 @@ describe('advice', () => {
     for (const item of advice) expect(item.url).toMatch(/^https:\/\//);
   });
 });
+
+describe('model hints from a login realm', () => {
+  it('matches KEV from the Basic-auth realm older TP-Link firmware shows', () => {
+    const h = host({ mac: TPLINK_MAC, hints: { httpRealm: 'TP-LINK Wireless N Router WR841N', httpPort: 80 } });
+    const kev = assessHost(h, content).findings.find((f) => f.id === 'tplink-kev-model');
+    expect(kev?.title).toContain('CVE-2023-50224');
+    expect(kev?.evidence).toContain('its login prompt on port 80');
+  });
+});
