@@ -5,6 +5,7 @@ import { ScanCoordinator, type ScanRunner } from './commands/scan-coordinator';
 import type { Services } from './commands/types';
 import { createLogger, type Logger } from './log';
 import { LocalScanRunner } from './commands/local-runner';
+import { NamespaceScanRunner } from './commands/namespace-runner';
 
 /** Wires configuration, content, logging and the scan coordinator into the services commands use. */
 
@@ -29,7 +30,7 @@ export function createApp(options: AppOptions = {}): App {
   const log = options.log ?? createLogger({ level: config.log.level ?? options.defaultLogLevel ?? 'info', file: config.log.file, secrets: secretsOf(config) });
   const content = loadContent();
   const scans = new ScanCoordinator({
-    runner: options.runner ?? new LocalScanRunner(content),
+    runner: options.runner ?? (config.scan.netns ? new NamespaceScanRunner({ namespace: config.scan.netns }) : new LocalScanRunner(content)),
     policy: { allow: config.scan.allow, maxHosts: config.scan.maxHosts },
     timeoutMs: config.scan.timeoutMs,
     rateLimit: config.scan.rateLimit,

@@ -40,6 +40,7 @@ const envSchema = z.object({
   SCAN_TIMEOUT_MS: positiveInt(120_000),
   SCAN_RATE_LIMIT: positiveInt(6),
   SCAN_RATE_WINDOW_MS: positiveInt(10 * 60_000),
+  SCAN_NETNS: optionalText.pipe(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a network namespace name').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   LOG_FILE: optionalText,
 
@@ -69,10 +70,13 @@ const envSchema = z.object({
   REDIS_URL: optionalText,
 });
 
+/** Every variable the bot reads (`.env.example` must document each one; a test checks). */
+export const ENV_VARIABLES = Object.keys(envSchema.shape);
+
 export type AccessList = string[] | '*' | null;
 
 export interface AppConfig {
-  scan: { allow: Cidr[]; maxHosts: number; timeoutMs: number; rateLimit: number; rateWindowMs: number };
+  scan: { allow: Cidr[]; maxHosts: number; timeoutMs: number; rateLimit: number; rateWindowMs: number; netns: string | undefined };
   log: { level: string | undefined; file: string | undefined };
   slack: {
     botToken: string;
@@ -129,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       timeoutMs: e.SCAN_TIMEOUT_MS,
       rateLimit: e.SCAN_RATE_LIMIT,
       rateWindowMs: e.SCAN_RATE_WINDOW_MS,
+      netns: e.SCAN_NETNS,
     },
     log: { level: e.LOG_LEVEL, file: e.LOG_FILE },
     slack: e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET

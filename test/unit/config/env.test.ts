@@ -1,4 +1,6 @@
-import { ConfigError, loadConfig, secretsOf } from '../../../src/config/env';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, ENV_VARIABLES, loadConfig, secretsOf } from '../../../src/config/env';
 
 describe('configuration from the environment', () => {
   it('runs with nothing set: terminal only, private ranges, default limits', () => {
@@ -35,5 +37,18 @@ describe('configuration from the environment', () => {
   it('lists the secrets for the log scrubber', () => {
     const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-123456789', SLACK_SIGNING_SECRET: 'abcdef123456', DISCORD_TOKEN: 'discord-token-value' });
     expect(secretsOf(config)).toEqual(['xoxb-123456789', 'abcdef123456', 'discord-token-value']);
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every variable the bot reads, and nothing it does not', () => {
+    const text = readFileSync(path.join(__dirname, '..', '..', '..', '.env.example'), 'utf8');
+    const documented = [...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]);
+    expect([...documented].sort()).toEqual([...ENV_VARIABLES].sort());
+  });
+
+  it('accepts a namespace name for SCAN_NETNS and rejects anything else', () => {
+    expect(loadConfig({ SCAN_NETNS: 'lab-scan' }).scan.netns).toBe('lab-scan');
+    expect(() => loadConfig({ SCAN_NETNS: 'a b; rm' })).toThrow(/SCAN_NETNS/);
   });
 });
