@@ -66,4 +66,14 @@ describe('Slack harness: failure injection through the real Web API client', () 
     const anonymous = new WebClient(undefined, { slackApiUrl: slack.apiUrl, logger, retryConfig: { retries: 0 } });
     await expect(anonymous.auth.test()).rejects.toMatchObject({ data: { error: 'not_authed' } });
   });
+
+  it("refuses blocks over Slack's limits with invalid_blocks, as Slack does, and takes them at the limit", async () => {
+    const section = { type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3000) } };
+    const atLimit = await client.chat.postMessage({ channel: 'C0BIG', text: 'big', blocks: Array.from({ length: 50 }, () => section) });
+    expect(atLimit.ok).toBe(true);
+    await expect(
+      client.chat.postMessage({ channel: 'C0BIG', text: 'too big', blocks: Array.from({ length: 51 }, () => section) }),
+    ).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+    expect(slack.messages('C0BIG')).toHaveLength(1);
+  });
 });

@@ -22,6 +22,8 @@
  *   apps.connections.open (a ws:// URL to the Socket Mode stand-in; needs an xapp- token),
  *   and response_url endpoints from `responseUrl()` (recorded as method RESPONSE_URL).
  * Tokens: Bearer header or `token` field; none → not_authed; not in `tokens` (when given) → invalid_auth.
+ * Limits: blocks in chat.postMessage / chat.update / chat.postEphemeral / response_url are checked
+ * against Slack's Block Kit limits (slack-limits.ts) and rejected with `invalid_blocks` like Slack.
  * State: posted messages (updates must name an existing ts → else message_not_found), channels
  * (`removeChannel()` makes a channel answer channel_not_found), uploads.
  *
@@ -33,6 +35,7 @@
  */
 import type http from 'node:http';
 import { CallLog, type WaitOptions } from './call-log';
+import { blockKitProblems } from './slack-limits';
 import { listenOnLoopback, readRequest, sendJson, type LoopbackServer, type ParsedRequest, type UploadedFile } from './loopback-http';
 
 /** Pseudo-method under which posts to a `responseUrl()` are recorded. */
@@ -289,7 +292,13 @@ export class SlackApiStandIn {
   }
 
   private answer(call: SlackApiCall, parsed: ParsedRequest): Answer {
-    if (call.method === RESPONSE_URL) return { status: 200, body: { ok: true } };
+    if (call.method === RESPONSE_URL) {
+      // Approximation: Slack answers a bad response_url payload with an HTTP error, which makes
+      // Bolt's respond() throw; the exact status is not documented.
+      const problems = blockKitProblems(call.args.blocks);
+      if (problems.length > 0) return { status: 400, body: invalidBlocks(problems) };
+      return { status: 200, body: { ok: true } };
+    }
     if (call.method === FILE_UPLOAD) return this.receiveUpload(call, parsed);
     if (call.method === 'unknown') return { status: 404, body: { ok: false, error: 'not_found' } };
     const authError = this.checkToken(call.token);
@@ -321,6 +330,8 @@ export class SlackApiStandIn {
       const channel = String(call.args.channel ?? '');
       const gone = this.channelError(channel);
       if (gone) return gone;
+      const invalid = blocksError(call.args.blocks);
+      if (invalid) return invalid;
       const ts = this.nextTs();
       const threadTs = optionalString(call.args.thread_ts);
       const message: SlackMessage = { channel, ts, threadTs, text: call.args.text, blocks: call.args.blocks, versions: [call.args] };
@@ -331,6 +342,8 @@ export class SlackApiStandIn {
       const channel = String(call.args.channel ?? '');
       const gone = this.channelError(channel);
       if (gone) return gone;
+      const invalid = blocksError(call.args.blocks);
+      if (invalid) return invalid;
       const message = this.messagesByKey.get(`${channel}/${String(call.args.ts ?? '')}`);
       if (!message) return { ok: false, error: 'message_not_found' };
       message.text = call.args.text ?? message.text;
@@ -341,6 +354,8 @@ export class SlackApiStandIn {
     'chat.postEphemeral': (call) => {
       const gone = this.channelError(String(call.args.channel ?? ''));
       if (gone) return gone;
+      const invalid = blocksError(call.args.blocks);
+      if (invalid) return invalid;
       if (!call.args.user) return { ok: false, error: 'user_not_in_channel' };
       return { ok: true, message_ts: this.nextTs() };
     },
@@ -445,6 +460,15 @@ export class SlackApiStandIn {
   private nextTs(): string {
     return `${Math.floor(Date.now() / 1000)}.${String(++this.idCounter).padStart(6, '0')}`;
   }
+}
+
+function invalidBlocks(problems: string[]): Record<string, unknown> {
+  return { ok: false, error: 'invalid_blocks', errors: problems, response_metadata: { messages: problems } };
+}
+
+function blocksError(blocks: unknown): Record<string, unknown> | undefined {
+  const problems = blockKitProblems(blocks);
+  return problems.length > 0 ? invalidBlocks(problems) : undefined;
 }
 
 function ok200(body: Record<string, unknown>): Answer {
