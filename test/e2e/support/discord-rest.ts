@@ -205,7 +205,7 @@ export class DiscordRestStandIn {
       this.serveAttachment(parsed, res);
       return;
     }
-    const { call, spec: matched } = this.toCall(parsed);
+    const { call, spec: matched, invalidJson } = this.toCall(parsed);
     const rule = this.rules.find((r) => r.route === call.route && r.left > 0 && r.when(call));
     let answer: RestAnswer;
     let headers: Record<string, string> = {};
@@ -213,6 +213,8 @@ export class DiscordRestStandIn {
       rule.left -= 1;
       answer = rule.answer;
       headers = rule.headers;
+    } else if (invalidJson) {
+      answer = error(400, 50109, 'The request body contains invalid JSON.');
     } else {
       answer = this.answer(call, matched);
     }
@@ -223,7 +225,7 @@ export class DiscordRestStandIn {
     else sendJson(res, answer.status, answer.body, headers);
   }
 
-  private toCall(parsed: ParsedRequest): { call: DiscordRestCall; spec: RouteSpec | undefined } {
+  private toCall(parsed: ParsedRequest): { call: DiscordRestCall; spec: RouteSpec | undefined; invalidJson: boolean } {
     let matched: RouteSpec | undefined;
     let params: Record<string, string> = {};
     for (const candidate of ROUTES) {
@@ -234,7 +236,16 @@ export class DiscordRestStandIn {
       params = Object.fromEntries(candidate.names.map((name, i) => [name, decodeURIComponent(m[i + 1] ?? '')]));
       break;
     }
+    let body: unknown = parsed.json;
+    let invalidJson = parsed.jsonError !== undefined;
     const payloadJson = parsed.fields.payload_json;
+    if (payloadJson !== undefined) {
+      try {
+        body = JSON.parse(payloadJson);
+      } catch {
+        invalidJson = true;
+      }
+    }
     const call: DiscordRestCall = {
       seq: ++this.seq,
       route: matched?.route ?? 'unknown',
@@ -244,13 +255,13 @@ export class DiscordRestStandIn {
       query: parsed.query,
       headers: parsed.headers,
       authorization: typeof parsed.headers.authorization === 'string' ? parsed.headers.authorization : undefined,
-      body: payloadJson !== undefined ? JSON.parse(payloadJson) : parsed.json,
+      body,
       files: parsed.files,
       receivedAt: Date.now(),
       status: 0,
       response: undefined,
     };
-    return { call, spec: matched };
+    return { call, spec: matched, invalidJson };
   }
 
   private answer(call: DiscordRestCall, matched: RouteSpec | undefined): RestAnswer {

@@ -97,6 +97,8 @@ export interface ParsedRequest {
   fields: Record<string, string>;
   /** Parsed JSON body, when the body was JSON. */
   json: unknown;
+  /** Set when a JSON body (or multipart `payload_json`) did not parse; the stand-in answers as the platform would. */
+  jsonError: string | undefined;
   /** File parts of a multipart body. */
   files: UploadedFile[];
 }
@@ -117,6 +119,7 @@ export async function readRequest(req: http.IncomingMessage): Promise<ParsedRequ
     raw,
     fields: {},
     json: undefined,
+    jsonError: undefined,
     files: [],
   };
   if (raw.length === 0) return parsed;
@@ -124,7 +127,11 @@ export async function readRequest(req: http.IncomingMessage): Promise<ParsedRequ
   if (mime === 'application/x-www-form-urlencoded') {
     parsed.fields = Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
   } else if (mime === 'application/json') {
-    parsed.json = JSON.parse(raw.toString('utf8'));
+    try {
+      parsed.json = JSON.parse(raw.toString('utf8'));
+    } catch (error) {
+      parsed.jsonError = error instanceof Error ? error.message : String(error);
+    }
   } else if (mime === 'multipart/form-data') {
     await parseMultipart(raw, contentType, parsed);
   }

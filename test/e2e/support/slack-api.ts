@@ -292,6 +292,9 @@ export class SlackApiStandIn {
   }
 
   private answer(call: SlackApiCall, parsed: ParsedRequest): Answer {
+    if (parsed.jsonError !== undefined) {
+      return { status: call.method === RESPONSE_URL ? 400 : 200, body: { ok: false, error: 'invalid_json' } };
+    }
     if (call.method === RESPONSE_URL) {
       // Approximation: Slack answers a bad response_url payload with an HTTP error, which makes
       // Bolt's respond() throw; the exact status is not documented.
