@@ -1,11 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import type { Content } from '../content/load';
-import { adviceFor, assessHost, compareFindings, compareIp } from './assess';
+import { adviceFor, assessHost, compareFindings, compareIp, type Assessment } from './assess';
 import { discoverHosts, type DiscoveryOptions } from './discovery';
 import { createLimiter } from './limiter';
 import { inspectHost } from './probes';
 import type { Finding, HostRecord, ScanResult } from './report-types';
-import type { DiscoveredHost, InspectedHost } from './types';
+import type { DiscoveredHost } from './types';
 
 /**
  * The scan pipeline: discovery → probes → assessment, streamed. Each host is probed the moment
@@ -110,11 +110,13 @@ export async function runScan(request: ScanRequest, options: ScanOptions): Promi
   const progress = throttle(options.progressIntervalMs ?? SCAN_DEFAULTS.progressIntervalMs, options.onProgress);
   const limiter = createLimiter(options.probeConcurrency ?? SCAN_DEFAULTS.probeConcurrency);
 
-  const inspected = new Map<string, InspectedHost>();
+  // Assessed as soon as probed: the vendor registry loads and the rules run while discovery is
+  // still listening for late ARP answers, not after it.
+  const assessed = new Map<string, Assessment>();
   const discovered = new Map<string, DiscoveredHost>();
   let phase: ScanProgress['phase'] = 'discovery';
   const state = (): ScanProgress => ({
-    phase, addressesTotal: request.addresses.length, hostsFound: discovered.size, hostsInspected: inspected.size,
+    phase, addressesTotal: request.addresses.length, hostsFound: discovered.size, hostsInspected: assessed.size,
   });
   progress.update(state());
 
@@ -128,7 +130,7 @@ export async function runScan(request: ScanRequest, options: ScanOptions): Promi
       try {
         const result = await inspectHost(host, { plan: content.probes, signal });
         // A probe cut short by the abort is incomplete: such a host is reported from discovery only.
-        if (!signal.aborted) inspected.set(host.ip, result);
+        if (!signal.aborted) assessed.set(host.ip, assessHost(result, content));
       } catch (error) {
         log(`scan: probing ${host.ip} failed: ${(error as Error).message}`);
       }
@@ -157,8 +159,7 @@ export async function runScan(request: ScanRequest, options: ScanOptions): Promi
   for (const host of discovered.values()) {
     // Found but not (fully) probed because the scan was cut short: still worth listing with its
     // MAC and vendor, just without port findings.
-    const subject: InspectedHost = inspected.get(host.ip) ?? { ...host, ports: [], hints: {} };
-    const assessment = assessHost(subject, content);
+    const assessment = assessed.get(host.ip) ?? assessHost({ ...host, ports: [], hints: {} }, content);
     hosts.push(assessment.record);
     findings.push(...assessment.findings);
   }
