@@ -92,6 +92,10 @@ function destroySync(prefix: string, pids: readonly number[], namespaces: readon
   for (const pid of pids) {
     try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
   }
+  // SIGKILL is delivered asynchronously: give the processes a moment to be gone.
+  const deadline = Date.now() + 1000;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (pids.some(isAlive) && Date.now() < deadline) Atomics.wait(pause, 0, 0, 10);
   spawnSync('ip', ['-force', '-batch', '-'], { input: namespaces.map((name) => `netns del ${name}`).join('\n') + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
   removeLabDir(prefix);
 }

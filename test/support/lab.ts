@@ -36,10 +36,13 @@ export function describeLab(name: string, fn: () => void): void {
   describe.skip(`${name} (skipped: ${labSkipReason})`, fn);
 }
 
-/** A namespace prefix unique to this test file and this process, e.g. "t3fa91k2x-". */
-export function labPrefixFor(testFile: string): string {
+/**
+ * A namespace prefix unique to this test file and this process, e.g. "t3fa91k2x-"; `tag` (a few
+ * letters) tells apart several labs of one file.
+ */
+export function labPrefixFor(testFile: string, tag = ''): string {
   const fileHash = createHash('sha1').update(path.relative(PROJECT_ROOT, testFile)).digest('hex').slice(0, 4);
-  return `t${fileHash}${process.pid.toString(36)}-`;
+  return `t${fileHash}${process.pid.toString(36)}${tag}-`;
 }
 
 export interface LabHandle {
