@@ -1,0 +1,193 @@
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, SocketModeReceiver, webApi, type RespondFn, type SlashCommand } from '@slack/bolt';
+import type { Dispatcher } from '../../commands/dispatch';
+import { newReference } from '../../commands/dispatch';
+import { messageReport, type Report } from '../../commands/report';
+import type { AppConfig } from '../../config/env';
+import type { Logger } from '../../log';
+import { openAccessWarnings, slackAccess } from '../shared/access';
+import { ChannelGoneError, type ChatAdapter } from '../types';
+import { boltLevelOf, boltLogger } from './bolt-logger';
+import { DeliveryError, postMessages, uploadAttachments } from './deliver';
+import { channelGone, describeError, slackErrorCode } from './errors';
+import { renderReport } from './render';
+import { CommandReply } from './reply';
+
+/**
+ * The bot in Slack, on the real Bolt App: Socket Mode when an app token is set, otherwise Bolt's
+ * HTTP receiver at /slack/events (Bolt checks every request's signature and age). A slash command
+ * is acked at once, then dispatched; its reply is handled by CommandReply.
+ */
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface SlackAdapterOptions {
+  dispatcher: Dispatcher;
+  config: NonNullable<AppConfig['slack']>;
+  log: Logger;
+  /** HTTP mode: the address to listen on; all interfaces when absent (Slack must reach it) */
+  host?: string;
+  /** minimum time between two edits of a progress message (Slack allows about one a second) */
+  progressIntervalMs?: number;
+  /** how long stop() waits for commands still answering */
+  drainMs?: number;
+}
+
+export interface SlackAdapter extends ChatAdapter {
+  readonly platform: 'slack';
+  /** the HTTP receiver's port once started; null in Socket Mode or when not listening */
+  address(): { port: number } | null;
+}
+
+const DEFAULT_PROGRESS_INTERVAL_MS = 1500;
+const DEFAULT_DRAIN_MS = 15_000;
+
+export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
+  const { config, dispatcher } = options;
+  const log = options.log.child({ platform: 'slack' });
+  const logger = boltLogger(log);
+  const logLevel = boltLevelOf(log);
+  const clientOptions: webApi.WebClientOptions = {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    // 429s wait out Retry-After inside the client; network errors and 5xx are retried for minutes, not half an hour.
+    retryConfig: webApi.retryPolicies.fiveRetriesInFiveMinutes,
+  };
+  const socket = config.appToken
+    ? new SocketModeReceiver({ appToken: config.appToken, logger, logLevel, installerOptions: { clientOptions } })
+    : null;
+  const http = socket
+    ? null
+    : new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, port: config.port, logger, logLevel });
+  const app = new App({
+    token: config.botToken,
+    receiver: (socket ?? http) as HTTPReceiver | SocketModeReceiver,
+    logger,
+    logLevel,
+    clientOptions,
+    // auth.test runs in start(), where a bad token is an error we can report, not a stray rejection.
+    deferInitialization: true,
+  });
+  const authorize = slackAccess({ allowedUsers: config.allowedUsers, allowedChannels: config.allowedChannels });
+  const stopping = new AbortController();
+  const inflight = new Set<Promise<void>>();
+  let server: { address(): AddressInfo | string | null } | null = null;
+  let started = false;
+  let stopped = false;
+
+  function address(): { port: number } | null {
+    const bound = server?.address();
+    return bound && typeof bound === 'object' ? { port: bound.port } : null;
+  }
+
+  async function answer(command: SlashCommand, respond: RespondFn, client: webApi.WebClient): Promise<void> {
+    const reply = new CommandReply({
+      client,
+      respond,
+      channelId: command.channel_id,
+      log,
+      progressIntervalMs: options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS,
+    });
+    let report: Report;
+    try {
+      report = await dispatcher.dispatch({
+        surface: 'slack',
+        caller: { platform: 'slack', userId: command.user_id, channelId: command.channel_id, displayName: command.user_name },
+        input: command.text ?? '',
+        progress: reply.progress,
+        signal: stopping.signal,
+        authorize,
+      });
+    } catch (error) {
+      // The dispatcher turns command failures into reports; this is the last line of defence.
+      const reference = newReference();
+      log.error({ err: error, reference }, 'slash command failed');
+      report = messageReport('Something went wrong', `The command failed. The details are in the bot's log under reference ${reference}.`, 'error', { reference });
+    }
+    await reply.finish(report);
+  }
+
+  // Any command name: the app only receives the commands its manifest declares, whatever they are called.
+  app.command(/.*/, async ({ command, ack, respond, client }) => {
+    // Slack gives us 3 seconds: ack before anything else, the answer comes later.
+    try {
+      await ack();
+    } catch (error) {
+      log.warn({ ...describeError(error) }, 'slash command ack failed');
+    }
+    if (stopped) return;
+    const task = answer(command, respond, client)
+      .catch((error: unknown) => log.error({ err: error }, 'slash command reply failed'))
+      .finally(() => inflight.delete(task));
+    inflight.add(task);
+  });
+
+  app.error(async (error) => {
+    log.warn({ ...describeError(error) }, 'Slack app error');
+  });
+
+  return {
+    platform: 'slack',
+
+    async start() {
+      for (const warning of openAccessWarnings('Slack', { SLACK_ALLOWED_USERS: config.allowedUsers, SLACK_ALLOWED_CHANNELS: config.allowedChannels })) {
+        log.warn(warning);
+      }
+      try {
+        await app.init();
+      } catch (error) {
+        throw new Error(`Slack: the bot token was not accepted (auth.test: ${slackErrorCode(error)}). Check SLACK_BOT_TOKEN.`);
+      }
+      if (socket) {
+        await app.start();
+        log.info('Slack: connected in Socket Mode');
+      } else {
+        server = await app.start({ port: config.port, ...(options.host ? { host: options.host } : {}) });
+        log.info({ port: address()?.port, path: SLACK_EVENTS_PATH }, 'Slack: listening for slash commands over HTTP');
+      }
+      started = true;
+    },
+
+    address,
+
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (started) {
+        try {
+          // Bolt's SocketModeReceiver.stop() does not wait for the socket to close; this does.
+          if (socket) await socket.client.disconnect();
+          await app.stop();
+        } catch (error) {
+          log.warn({ ...describeError(error) }, 'Slack receiver did not stop cleanly');
+        }
+      }
+      server = null;
+      stopping.abort();
+      if (inflight.size > 0) {
+        log.info({ commands: inflight.size }, 'Slack: waiting for commands still answering');
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, options.drainMs ?? DEFAULT_DRAIN_MS);
+        });
+        await Promise.race([Promise.allSettled([...inflight]), timeout]);
+        clearTimeout(timer);
+      }
+    },
+
+    async post(channelId, report) {
+      const rendered = renderReport(report);
+      try {
+        await postMessages({ client: app.client, channel: channelId, log }, rendered.messages);
+      } catch (error) {
+        const cause = error instanceof DeliveryError ? error.cause : error;
+        if (channelGone(cause)) throw new ChannelGoneError(`Slack channel ${channelId} is gone or closed to the bot (${slackErrorCode(cause)})`);
+        throw error;
+      }
+      try {
+        await uploadAttachments(app.client, channelId, rendered.uploads, report.title);
+      } catch (error) {
+        log.warn({ channel: channelId, ...describeError(error) }, 'files.uploadV2 failed for a posted report');
+      }
+    },
+  };
+}
