@@ -6,17 +6,18 @@
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
-/** Characters Discord's markdown gives meaning to anywhere in a line. */
-const SPECIAL = /[\\*_~`|<>#\-[\]()@]/g;
+/** Characters Discord's markdown gives meaning to anywhere in a line (brackets: masked links; <: mentions). */
+const SPECIAL = /[\\*_~`|<[\]]/g;
+/** Block syntax that only counts at a line start: quotes, headings, lists, "-#" subtext. */
+const LINE_START = /^(\s*)([>#+-])/gm;
 
 /** Plain text → Discord markdown that shows exactly that text. */
 export function escapeText(text: string): string {
   return text
     .replace(CONTROL, (char) => (char === '\t' ? ' ' : ''))
     .replace(SPECIAL, '\\$&')
-    // Numbered lists ("1. ") and quotes only count at a line start.
-    .replace(/^(\s*\d+)\./gm, '$1\\.')
-    .replace(/^(\s*)\+ /gm, '$1\\+ ')
+    .replace(LINE_START, '$1\\$2')
+    .replace(/^(\s*\d+)\.(?=\s|$)/gm, '$1\\.')
     // A URL in a banner must not become a link: "http\://" is shown as "http://" but not linked.
     .replace(/:\/\//g, '\\://');
 }

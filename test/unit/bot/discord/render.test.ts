@@ -56,8 +56,8 @@ describe('Discord rendering of reports', () => {
     const fields = messages.flatMap((m) => m.embeds.flatMap((e) => e.fields ?? []));
     const finding = fields.find((f) => f.name.includes('CRITICAL'));
     expect(finding?.name).toContain('\\*\\*Archer\\*\\*');
-    expect(finding?.name).toContain('\\@everyone \\<\\@&123\\>');
-    expect(finding?.name).toContain('\\[click\\]\\(http\\://evil.example/x\\)');
+    expect(finding?.name).toContain('@everyone \\<@&123>');
+    expect(finding?.name).toContain('\\[click\\](http\\://evil.example/x)');
     expect(finding?.value).toContain('\\|\\|spoiler\\|\\|');
     expect(finding?.value).toContain('http\\://phish.example');
     expect(finding?.value).not.toMatch(/(^|[^\\])`tick/);

@@ -1,0 +1,120 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { createDiscordAdapter, type DiscordAdapter, type DiscordAdapterOptions } from '../../../src/bot/discord/adapter';
+import { messageProblems, type DiscordMessage } from '../../../src/bot/discord/limits';
+import { Dispatcher } from '../../../src/commands/dispatch';
+import { ScanCoordinator, type ScanJob, type ScanProgressInfo, type ScanRunner } from '../../../src/commands/scan-coordinator';
+import type { Services } from '../../../src/commands/types';
+import { loadConfig } from '../../../src/config/env';
+import { loadContent } from '../../../src/content/load';
+import type { Logger } from '../../../src/log';
+import type { ScanResult } from '../../../src/scanner/report-types';
+import { discordMessageProblems } from '../support/discord-limits';
+import type { DiscordRestCall } from '../support/discord-rest';
+import type { DiscordStandIn } from '../support/discord';
+
+/**
+ * The bot under test, wired like src/app.ts (config from an env, content, ScanCoordinator,
+ * Dispatcher) with the real Discord adapter pointed at the loopback stand-in.
+ */
+
+/** Log lines as text, to look for what must never be in them. */
+export function memoryLogger(): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  return { log: pino({ level: 'debug' }, stream), lines };
+}
+
+export function buildServices(runner: ScanRunner, env: NodeJS.ProcessEnv, log: Logger): Services {
+  const config = loadConfig(env);
+  const scans = new ScanCoordinator({
+    runner,
+    policy: { allow: config.scan.allow, maxHosts: config.scan.maxHosts },
+    timeoutMs: config.scan.timeoutMs,
+    rateLimit: config.scan.rateLimit,
+    rateWindowMs: config.scan.rateWindowMs,
+    log,
+    // Tests never look at this machine's own interfaces.
+    interfaces: () => ({}),
+  });
+  return { config, content: loadContent(), scans, log, now: () => new Date() };
+}
+
+/**
+ * A runner that scans nothing: it records the job, reports progress, waits for `release` when
+ * given, and answers with `result(job)`. Real scans are in scan-lab.test.ts.
+ */
+export class ScriptedRunner implements ScanRunner {
+  readonly jobs: ScanJob[] = [];
+  release: Promise<void> | null = null;
+  constructor(public result: (job: ScanJob) => ScanResult) {}
+
+  async run(job: ScanJob, hooks: { signal: AbortSignal; onProgress: (progress: ScanProgressInfo) => void }): Promise<ScanResult> {
+    this.jobs.push(job);
+    hooks.onProgress({ phase: 'discovery', addressesTotal: job.addresses.length, hostsFound: 0, hostsInspected: 0 });
+    if (this.release) await this.release;
+    return this.result(job);
+  }
+}
+
+export function emptyResult(job: ScanJob): ScanResult {
+  return { targets: job.targets, startedAt: new Date().toISOString(), durationMs: 3, hosts: [], findings: [], advice: [] };
+}
+
+export interface RunningBot {
+  adapter: DiscordAdapter;
+  dispatcher: Dispatcher;
+  services: Services;
+  lines: string[];
+}
+
+export async function startBot(
+  discord: DiscordStandIn,
+  runner: ScanRunner,
+  env: NodeJS.ProcessEnv = {},
+  options: Partial<Pick<DiscordAdapterOptions, 'progressIntervalMs' | 'stopGraceMs'>> = {},
+): Promise<RunningBot> {
+  const { log, lines } = memoryLogger();
+  const fullEnv = { DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl, ...env };
+  const services = buildServices(runner, fullEnv, log);
+  const discordConfig = services.config.discord;
+  if (!discordConfig) throw new Error('DISCORD_TOKEN did not switch Discord on');
+  const dispatcher = new Dispatcher(services);
+  const adapter = createDiscordAdapter({ dispatcher, config: discordConfig, log, progressIntervalMs: 50, ...options });
+  await adapter.start();
+  return { adapter, dispatcher, services, lines };
+}
+
+/** What the bot sent in a REST call, as the renderer's message shape. */
+export function sentMessage(call: DiscordRestCall): DiscordMessage {
+  const body = (call.body ?? {}) as { content?: string; embeds?: DiscordMessage['embeds'] };
+  return {
+    ...(body.content ? { content: body.content } : {}),
+    embeds: body.embeds ?? [],
+    files: call.files.map((f) => ({ name: f.filename, data: f.bytes, contentType: f.contentType })),
+  };
+}
+
+/** Both validators (ours and the harness's) agree the call's message is within Discord's limits. */
+export function expectWithinLimits(call: DiscordRestCall): void {
+  expect(call.status).toBeLessThan(300);
+  expect(messageProblems(sentMessage(call))).toEqual([]);
+  expect(discordMessageProblems(call.body, call.files.length)).toEqual([]);
+}
+
+/** The ephemeral bit (64) of a call's flags (callback data or message body). */
+export function flagsOf(call: DiscordRestCall): number {
+  const body = (call.body ?? {}) as { flags?: number; data?: { flags?: number } };
+  return Number(body.data?.flags ?? body.flags ?? 0);
+}
+
+export const EPHEMERAL = 64;
+
+export function embedText(call: DiscordRestCall): string {
+  return JSON.stringify((call.body as { embeds?: unknown } | undefined)?.embeds ?? []);
+}
