@@ -41,6 +41,12 @@ export interface CoordinatorOptions {
   now?: () => number;
   /** this machine's interfaces; injectable so tests never look at the host's own network */
   interfaces?: () => ReturnType<typeof os.networkInterfaces>;
+  /** told about every finished scan (the history store); must not throw */
+  recorder?: ScanRecorderHook;
+}
+
+export interface ScanRecorderHook {
+  record(result: ScanResult, meta: { requester: string }): void;
 }
 
 export interface ScanRequestOptions {
@@ -48,6 +54,8 @@ export interface ScanRequestOptions {
   requester: string;
   onProgress?: (progress: ScanProgressInfo) => void;
   timeoutMs?: number;
+  /** not counted against a rate limit: scheduled digests, which a user set up once */
+  unlimited?: boolean;
 }
 
 export interface ScanOutcome {
@@ -95,7 +103,7 @@ export class ScanCoordinator {
         if (request.onProgress) existing.listeners.delete(request.onProgress);
       }
     }
-    this.takeRateToken(request.requester);
+    if (!request.unlimited) this.takeRateToken(request.requester);
     return { result: await this.start(key, plan, request), joined: false };
   }
 
@@ -139,6 +147,11 @@ export class ScanCoordinator {
           { targets: plan.targets, hosts: result.hosts.length, findings: result.findings.length, durationMs: result.durationMs, partial: result.partial === true },
           'scan finished',
         );
+        try {
+          this.options.recorder?.record(result, { requester: request.requester });
+        } catch (error) {
+          this.options.log.error({ err: error }, 'scan recorder failed');
+        }
         return result;
       })
       .finally(() => this.running.delete(key));
