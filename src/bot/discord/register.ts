@@ -41,9 +41,12 @@ export async function registerCommands(env: NodeJS.ProcessEnv = process.env): Pr
     answer = await rest.put(route, { body: [commandData()] });
   } catch (error) {
     const { message, status, code } = describeDiscordError(error);
+    if (status === undefined) {
+      throw new RegisterError(`Could not reach Discord at ${discord.apiUrl ?? 'https://discord.com/api'}: ${message}. Check the network${discord.apiUrl ? ' and DISCORD_API_URL' : ''}.`);
+    }
     const hint =
       status === 401 ? ' Check DISCORD_TOKEN.' : status === 403 || code === 50001 ? ' Check DISCORD_APPLICATION_ID, DISCORD_GUILD_ID, and that the bot was invited to the server with the applications.commands scope.' : '';
-    throw new RegisterError(`Discord refused the registration: ${message}${status ? ` (HTTP ${status}${code !== undefined ? `, code ${String(code)}` : ''})` : ''}.${hint}`);
+    throw new RegisterError(`Discord refused the registration: ${message} (HTTP ${status}${code !== undefined ? `, code ${String(code)}` : ''}).${hint}`);
   }
   const commandIds = Array.isArray(answer) ? answer.map((c: { id?: unknown }) => String(c.id)) : [];
   return { scope: discord.guildId ? 'guild' : 'global', ...(discord.guildId ? { guildId: discord.guildId } : {}), commandIds };

@@ -115,6 +115,9 @@ export function flagsOf(call: DiscordRestCall): number {
 
 export const EPHEMERAL = 64;
 
+/** The text of a call's embeds as a reader sees it (Discord drops the backslash of an escape). */
 export function embedText(call: DiscordRestCall): string {
-  return JSON.stringify((call.body as { embeds?: unknown } | undefined)?.embeds ?? []);
+  const embeds = (call.body as { embeds?: DiscordMessage['embeds'] } | undefined)?.embeds ?? [];
+  const parts = embeds.flatMap((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f) => [f.name, f.value]), e.footer?.text]);
+  return parts.filter((p): p is string => typeof p === 'string').join('\n').replace(/\\([^A-Za-z0-9\s])/g, '$1');
 }
