@@ -60,7 +60,9 @@ export function planAddresses(addresses: readonly string[], subnets: readonly Lo
 }
 
 function isNetworkOrBroadcast(address: ipaddr.IPv4, subnet: LocalSubnet): boolean {
-  const cidr = `${subnet.network.toString()}/${subnet.prefixLength}`;
-  const text = address.toString();
-  return text === ipaddr.IPv4.networkAddressFromCIDR(cidr).toString() || text === ipaddr.IPv4.broadcastAddressFromCIDR(cidr).toString();
+  // The host part is all zeros (network) or all ones (broadcast).
+  const value = address.octets.reduce((n, octet) => n * 256 + octet, 0);
+  const size = 2 ** (32 - subnet.prefixLength);
+  const host = value % size;
+  return host === 0 || host === size - 1;
 }

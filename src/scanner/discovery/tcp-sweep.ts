@@ -43,7 +43,31 @@ function knock(ip: string, port: number, timeoutMs: number, cancel: AbortSignal)
   });
 }
 
-async function probeAddress(ip: string, options: TcpSweepOptions, limiter: Limiter): Promise<boolean> {
+/**
+ * Lets at most `perTurn` connection attempts start per turn of the event loop. Hundreds of
+ * connects in one go (the first wave, or a wave of timeouts freeing slots at once) would stall
+ * the loop for tens of milliseconds, delaying the probes of hosts already found; between turns
+ * the loop handles their I/O.
+ */
+function createPacer(perTurn: number): () => Promise<void> {
+  let used = 0;
+  let nextTurn: Promise<void> | null = null;
+  return async function pace(): Promise<void> {
+    while (used >= perTurn) {
+      nextTurn ??= new Promise((resolve) => setImmediate(() => {
+        used = 0;
+        nextTurn = null;
+        resolve();
+      }));
+      await nextTurn;
+    }
+    used += 1;
+  };
+}
+
+const CONNECTS_PER_TURN = 48;
+
+async function probeAddress(ip: string, options: TcpSweepOptions, limiter: Limiter, pace: () => Promise<void>): Promise<boolean> {
   const settled = new AbortController();
   setMaxListeners(0, settled.signal); // one listener per port
   const outer = options.signal;
@@ -52,6 +76,8 @@ async function probeAddress(ip: string, options: TcpSweepOptions, limiter: Limit
   outer?.addEventListener('abort', onOuterAbort, { once: true });
   try {
     const attempts = options.ports.map((port) => limiter.run(async () => {
+      if (settled.signal.aborted) return 'silent' as const;
+      await pace();
       if (settled.signal.aborted) return 'silent' as const;
       const outcome = await knock(ip, port, options.timeoutMs, settled.signal);
       // One answer is enough; "unreachable" from the router also settles it.
@@ -72,6 +98,7 @@ export async function sweepRouted(
 ): Promise<DiscoveredHost[]> {
   if (addresses.length === 0 || options.ports.length === 0 || options.signal?.aborted) return [];
   const limiter = createLimiter(options.concurrency);
+  const pace = createPacer(CONNECTS_PER_TURN);
   // One listener per address on the caller's signal would trip Node's leak warning: relay it
   // through a signal of our own that expects many listeners.
   const relay = new AbortController();
@@ -84,7 +111,7 @@ export async function sweepRouted(
   try {
     await Promise.all(addresses.map(async (ip) => {
       // An answer that came before an abort is still true: report it.
-      if (!(await probeAddress(ip, perAddress, limiter))) return;
+      if (!(await probeAddress(ip, perAddress, limiter, pace))) return;
       const host: DiscoveredHost = { ip, mac: null, gateway: options.gateways.has(ip), via: 'tcp' };
       found.push(host);
       onHost(host);
