@@ -88,7 +88,15 @@ export async function handleInteraction(interaction: ChatInputCommandInteraction
     edits.push('progress', () => interaction.editReply({ content: `⏳ ${truncate(escapeText(text), DISCORD_LIMITS.content - 2)}`, allowedMentions: NO_MENTIONS }));
   }, deps.progressIntervalMs);
 
-  const report = await dispatcher.dispatch({ surface: 'discord', caller, input: tokens, progress, authorize, signal: deps.signal });
+  let report: Report;
+  try {
+    report = await dispatcher.dispatch({ surface: 'discord', caller, input: tokens, progress, authorize, signal: deps.signal });
+  } catch (error) {
+    // The dispatcher turns command failures into reports; this is the guard for a bug outside them.
+    const reference = newReference();
+    log.error({ err: error, reference, user: caller.userId }, 'discord: dispatch failed');
+    report = messageReport('Something went wrong', `The command failed. The details are in the bot's log under reference ${reference}.`, 'error', { reference });
+  }
   progress.cancel();
   await edits.idle();
   await deliver(interaction, report, privately, deps);

@@ -158,6 +158,8 @@ describe('Discord adapter: interactions through the real discord.js client', () 
 
   it('never logs the bot token or an interaction token', () => {
     const text = bot.lines.join('');
+    // The failures above were logged with their (redacted) paths.
+    expect(text).toMatch(/"path":"\/api\/v10\/webhooks\/\d+\/:token\/messages\/(@|%40)original"/);
     expect(text).not.toContain(discord.token);
     for (const call of discord.rest.calls.all((c) => c.params.token !== undefined)) expect(text).not.toContain(call.params.token);
   });
