@@ -14,6 +14,10 @@ import { parseProcArp, type NeighbourEntry } from './proc-arp';
  * The kernel keeps asking an absent address for ~3 s before giving up (mcast_solicit × retrans
  * time); we stop listening after `waitMs` instead, which still leaves time for devices in Wi-Fi
  * power save that answer hundreds of ms late.
+ *
+ * Known limit: an entry the kernel already had as resolved before the scan (it talked to the host
+ * recently) counts as live at once, since /proc/net/arp does not say how fresh it is. A device
+ * that left the LAN minutes ago can therefore still be listed, with no open ports.
  */
 
 export interface ArpSweepOptions {

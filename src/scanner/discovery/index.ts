@@ -69,6 +69,7 @@ export async function discoverHosts(
   onHost: (host: DiscoveredHost) => void,
 ): Promise<DiscoveredHost[]> {
   const log = options.log ?? (() => undefined);
+  if (options.signal?.aborted) return [];
   const plan = planAddresses(addresses, options.subnets ?? localSubnets());
   const gateways = new Set(options.gateways ?? systemGateways());
   if (plan.skipped.length > 0) log(`discovery: not probing ${plan.skipped.length} address(es) (own, network or broadcast address)`);

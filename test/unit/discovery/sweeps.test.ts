@@ -1,4 +1,6 @@
 import net from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { discoverHosts } from '../../../src/scanner/discovery';
 import type { AddressInfo } from 'node:net';
 import { normaliseArpMac, sweepOnLink } from '../../../src/scanner/discovery/arp-sweep';
 import type { NeighbourEntry } from '../../../src/scanner/discovery/proc-arp';
@@ -128,5 +130,20 @@ describe('TCP sweep (loopback)', () => {
     server.off('connection', accepted);
     expect(result).toEqual([]);
     expect(accepted).not.toHaveBeenCalled();
+  });
+});
+
+describe('discovery as a whole', () => {
+  it('sends nothing at all when the scan was cancelled before it started', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const read = jest.fn(() => []);
+    const result = await discoverHosts(['127.0.10.1', '10.200.0.1'], {
+      signal: controller.signal, reachabilityPorts: [80], readNeighbours: read, gateways: [],
+      // 127.0.10.1 counts as on-link here, so an ARP sweep would read the table.
+      subnets: [{ iface: 'lo', address: '127.0.10.254', network: ipaddr.IPv4.parse('127.0.10.0'), prefixLength: 24 }],
+    }, () => undefined);
+    expect(result).toEqual([]);
+    expect(read).not.toHaveBeenCalled();
   });
 });
