@@ -1,6 +1,8 @@
 import { adviceCommand } from './advice';
 import { auditCommand } from './audit';
+import { digestCommand } from './digest';
 import { helpCommand } from './help';
+import { historyCommand } from './history';
 import { scanCommand } from './scan';
 import type { CommandSpec } from './types';
 
@@ -12,6 +14,8 @@ export const commands: readonly CommandSpec[] = [
   auditCommand,
   scanCommand,
   adviceCommand,
+  digestCommand,
+  historyCommand,
   helpCommand(() => commands),
 ];
 

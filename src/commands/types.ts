@@ -1,6 +1,7 @@
 import type { Logger } from '../log';
 import type { AppConfig } from '../config/env';
 import type { Content } from '../content/load';
+import type { HistoryServices } from './digest-services';
 import type { Report } from './report';
 import type { ScanCoordinator } from './scan-coordinator';
 
@@ -56,6 +57,8 @@ export interface Services {
   scans: ScanCoordinator;
   log: Logger;
   now: () => Date;
+  /** scan history and digests; absent or with a null store when DATA_DIR is not usable */
+  history?: HistoryServices;
 }
 
 export interface CommandContext {
