@@ -20,6 +20,8 @@ export interface ScanJob {
   targets: string[];
   addresses: string[];
   timeoutMs: number;
+  /** the site whose agent runs it (queue runner); absent: wherever the runner scans */
+  site?: string;
 }
 
 /** Runs one planned scan: in this process, or (later) on a remote site agent. */
@@ -56,6 +58,8 @@ export interface ScanRequestOptions {
   timeoutMs?: number;
   /** not counted against a rate limit: scheduled digests, which a user set up once */
   unlimited?: boolean;
+  /** scan at this site (its agent); no targets then means the site's own networks, not this machine's */
+  site?: string;
 }
 
 export interface ScanOutcome {
@@ -91,8 +95,8 @@ export class ScanCoordinator {
   }
 
   async scan(specs: readonly string[], request: ScanRequestOptions): Promise<ScanOutcome> {
-    const plan = this.plan(specs);
-    const key = [...plan.targets].sort().join(',');
+    const plan = request.site !== undefined && specs.length === 0 ? { targets: [], addresses: [] } : this.plan(specs);
+    const key = (request.site !== undefined ? `site:${request.site} ` : '') + [...plan.targets].sort().join(',');
     const existing = this.running.get(key);
     if (existing) {
       if (request.onProgress) existing.listeners.add(request.onProgress);
@@ -127,7 +131,12 @@ export class ScanCoordinator {
     const controller = new AbortController();
     const listeners = new Set<(progress: ScanProgressInfo) => void>();
     if (request.onProgress) listeners.add(request.onProgress);
-    const job: ScanJob = { targets: plan.targets, addresses: plan.addresses, timeoutMs: request.timeoutMs ?? this.options.timeoutMs };
+    const job: ScanJob = {
+      targets: plan.targets,
+      addresses: plan.addresses,
+      timeoutMs: request.timeoutMs ?? this.options.timeoutMs,
+      ...(request.site !== undefined ? { site: request.site } : {}),
+    };
     this.options.log.info({ targets: plan.targets, addresses: plan.addresses.length, requester: request.requester }, 'scan started');
     const promise = this.options.runner
       .run(job, {

@@ -13,6 +13,8 @@ export interface HostRecord {
   gateway: boolean;
   openPorts: number[];
   model: string | null;
+  /** the site whose agent found it (scans through site agents only) */
+  site?: string;
 }
 
 export interface Finding {
@@ -22,6 +24,8 @@ export interface Finding {
   title: string;
   evidence: string;
   advice: string[];
+  /** the site whose agent found it (scans through site agents only) */
+  site?: string;
 }
 
 export interface AdviceItem {
