@@ -111,7 +111,8 @@ export class ScanCoordinator {
     return { result: await this.start(key, plan, request), joined: false };
   }
 
-  private takeRateToken(requester: string): void {
+  /** Counts one request against the requester's rate limit (a `site:*` fan-out counts once); throws RateLimitError. */
+  takeRateToken(requester: string): void {
     const { rateLimit, rateWindowMs } = this.options;
     const now = this.now();
     const recent = (this.history.get(requester) ?? []).filter((time) => now - time < rateWindowMs);
