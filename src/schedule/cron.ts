@@ -54,6 +54,13 @@ function cronOf(expression: string, timeZone: string): Cron {
 /** A cron pattern: 5 fields, or 6 with seconds first. Throws ScheduleError for a bad or dead one. */
 export function cronSchedule(expression: string, timeZone = 'UTC'): DigestSchedule {
   const text = expression.trim().replace(/\s+/g, ' ');
+  const fields = text === '' ? 0 : text.split(' ').length;
+  if (fields !== 5 && fields !== 6) {
+    throw new ScheduleError(
+      `"${expression}" has ${fields} field${fields === 1 ? '' : 's'}; a cron expression has 5 ("minute hour day month weekday", ` +
+        'e.g. "0 8 * * 1-5") or 6 with seconds first. Put it in quotes.',
+    );
+  }
   let cron: Cron;
   try {
     cron = cronOf(text, timeZone);
