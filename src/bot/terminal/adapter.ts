@@ -1,8 +1,11 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import readline from 'node:readline';
 import type { Dispatcher } from '../../commands/dispatch';
 import type { Report } from '../../commands/report';
 import type { Logger } from '../../log';
+import type { ChatAdapter } from '../types';
 import { renderText } from './render';
 
 /**
@@ -24,9 +27,37 @@ export interface TerminalAdapter {
   stop(): void;
 }
 
+export interface TerminalOptions {
+  /** where images a report shows (charts) are written; the text names the file */
+  attachmentsDir?: string;
+}
+
 const PROMPT = 'router-audit> ';
 
-export function startTerminal(dispatcher: Dispatcher, io: TerminalIo, log: Logger): TerminalAdapter {
+/**
+ * A terminal cannot show a picture: the images a report shows are written to files and the
+ * report names the file instead. Returns the report with those paths.
+ */
+export function writeImages(report: Report, dir: string | undefined, log: Logger): Report {
+  if (!dir || !report.sections.some((s) => s.kind === 'image')) return report;
+  const sections = report.sections.map((section) => {
+    if (section.kind !== 'image') return section;
+    const attachment = report.attachments.find((a) => a.filename === section.attachment);
+    if (!attachment) return section;
+    const file = path.join(dir, path.basename(attachment.filename));
+    try {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(file, attachment.data);
+      return { ...section, attachment: file };
+    } catch (error) {
+      log.warn({ err: error, file }, 'could not write the image of a report');
+      return section;
+    }
+  });
+  return { ...report, sections };
+}
+
+export function startTerminal(dispatcher: Dispatcher, io: TerminalIo, log: Logger, options: TerminalOptions = {}): TerminalAdapter {
   const interactive = Boolean(io.input.isTTY);
   const rl = readline.createInterface({ input: io.input, output: interactive ? io.output : undefined, terminal: interactive, prompt: PROMPT });
   const style = () => ({ color: Boolean(io.output.isTTY) && !process.env.NO_COLOR, width: Math.min(io.output.columns ?? 100, 120) });
@@ -34,7 +65,7 @@ export function startTerminal(dispatcher: Dispatcher, io: TerminalIo, log: Logge
   const user = os.userInfo().username;
 
   const print = (report: Report): void => {
-    io.output.write(renderText(report, style()));
+    io.output.write(renderText(writeImages(report, options.attachmentsDir, log), style()));
   };
 
   const progress = (text: string): void => {
@@ -88,5 +119,15 @@ export function startTerminal(dispatcher: Dispatcher, io: TerminalIo, log: Logge
       controller.abort();
       rl.close();
     },
+  };
+}
+
+/** The terminal as a ChatAdapter, so digests created at the prompt are posted to it. */
+export function terminalChatAdapter(terminal: TerminalAdapter): ChatAdapter {
+  return {
+    platform: 'terminal',
+    start: async () => undefined,
+    stop: async () => terminal.stop(),
+    post: async (_channelId, report) => terminal.post(report),
   };
 }
