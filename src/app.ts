@@ -6,6 +6,7 @@ import type { Services } from './commands/types';
 import { createLogger, type Logger } from './log';
 import { LocalScanRunner } from './commands/local-runner';
 import { NamespaceScanRunner } from './commands/namespace-runner';
+import { HistoryRuntime } from './commands/digest-runtime';
 
 /** Wires configuration, content, logging and the scan coordinator into the services commands use. */
 
@@ -14,6 +15,8 @@ export interface App {
   log: Logger;
   services: Services;
   dispatcher: Dispatcher;
+  /** scan history and digests (when asked for with `history: true`) */
+  history: HistoryRuntime | null;
   shutdown(): Promise<void>;
 }
 
@@ -23,12 +26,15 @@ export interface AppOptions {
   defaultLogLevel?: string;
   runner?: ScanRunner;
   log?: Logger;
+  /** keep scan history in DATA_DIR and run digests (the long-running bot; not the one-shot CLI) */
+  history?: boolean;
 }
 
 export function createApp(options: AppOptions = {}): App {
   const config = loadConfig(options.env ?? process.env);
   const log = options.log ?? createLogger({ level: config.log.level ?? options.defaultLogLevel ?? 'info', file: config.log.file, secrets: secretsOf(config) });
   const content = loadContent();
+  const history = options.history ? new HistoryRuntime({ config, log }) : null;
   const scans = new ScanCoordinator({
     runner: options.runner ?? (config.scan.netns ? new NamespaceScanRunner({ namespace: config.scan.netns }) : new LocalScanRunner(content)),
     policy: { allow: config.scan.allow, maxHosts: config.scan.maxHosts },
@@ -36,15 +42,19 @@ export function createApp(options: AppOptions = {}): App {
     rateLimit: config.scan.rateLimit,
     rateWindowMs: config.scan.rateWindowMs,
     log,
+    ...(history?.recorder ? { recorder: history.recorder } : {}),
   });
-  const services: Services = { config, content, scans, log, now: () => new Date() };
+  const services: Services = { config, content, scans, log, now: () => new Date(), ...(history ? { history: history.bind(scans) } : {}) };
   return {
     config,
     log,
     services,
     dispatcher: new Dispatcher(services),
+    history,
     async shutdown() {
+      await history?.stop();
       await scans.shutdown();
+      history?.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import dotenv from 'dotenv';
 import { createApp, type App } from './app';
-import { startTerminal } from './bot/terminal/adapter';
+import { startTerminal, terminalChatAdapter } from './bot/terminal/adapter';
 import { ConfigError } from './config/env';
 import { ContentError } from './content/load';
 
@@ -16,8 +16,15 @@ interface Running {
 
 async function start(app: App): Promise<{ running: Running[]; done: Promise<void> | null }> {
   const running: Running[] = [];
-  const terminal = startTerminal(app.dispatcher, { input: process.stdin, output: process.stdout, errors: process.stderr }, app.log);
+  const terminal = startTerminal(
+    app.dispatcher,
+    { input: process.stdin, output: process.stdout, errors: process.stderr },
+    app.log,
+    app.history ? { attachmentsDir: app.history.attachmentsDir } : {},
+  );
   running.push({ name: 'terminal', stop: () => terminal.stop() });
+  // Digests are posted through the adapters that run: load their schedules once those are up.
+  await app.history?.start([terminalChatAdapter(terminal)]);
   return { running, done: terminal.finished };
 }
 
@@ -27,7 +34,7 @@ export async function main(): Promise<void> {
   try {
     const chatConfigured = Boolean(process.env.SLACK_BOT_TOKEN || process.env.DISCORD_TOKEN);
     // On the terminal, info logs would interleave with the prompt; chat deployments log info.
-    app = createApp({ defaultLogLevel: chatConfigured ? 'info' : 'warn' });
+    app = createApp({ defaultLogLevel: chatConfigured ? 'info' : 'warn', history: true });
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ContentError) {
       process.stderr.write(`router-audit: ${error.message}\n`);
@@ -42,6 +49,8 @@ export async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'shutting down');
+    // Schedules first: no digest may start posting through an adapter that is going away.
+    await app.history?.stop();
     for (const adapter of running) {
       try {
         await adapter.stop();
