@@ -5,6 +5,7 @@ import {
   type APIApplicationCommandSubcommandOption,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
+import { tokenize } from '../../commands/parse';
 import { commands as registry } from '../../commands/registry';
 import { offeredOn, type ArgSpec, type CommandSpec, type OptionSpec } from '../../commands/types';
 
@@ -47,7 +48,7 @@ export function optionTakesValue(option: OptionSpec): boolean {
 }
 
 function argOption(arg: ArgSpec, command: string): APIApplicationCommandBasicOption {
-  const description = arg.variadic ? `${arg.description}; separate several with spaces` : arg.description;
+  const description = arg.variadic ? `${arg.description}; several: separate with spaces` : arg.description;
   return {
     type: ApplicationCommandOptionType.String,
     name: checkedName(arg.name, command),
@@ -111,9 +112,15 @@ export interface InteractionOption {
 /**
  * Interaction options → dispatcher tokens: `scan targets:"10.0.0.0/24 10.0.1.5" timeout:5000` →
  * ['scan', '10.0.0.0/24', '10.0.1.5', '--timeout', '5000']. Values are passed as single tokens
- * (no shell-style splitting) except variadic arguments, which are split on whitespace. Unknown
- * subcommands or options are passed through so the dispatcher answers with its usual message.
+ * except variadic arguments, which are split into words (quotes group, as in Slack: `digest
+ * action:cron args:"0 8 * * 1" 10.20.0.0/24`). Unknown subcommands or options are passed through
+ * so the dispatcher answers with its usual message.
  */
+/** Words of a variadic value; quotes group words. An unclosed quote: plain whitespace split. */
+function splitWords(text: string): string[] {
+  return tokenize(text) ?? text.split(/\s+/);
+}
+
 export function tokensFromOptions(data: readonly InteractionOption[], specs: readonly CommandSpec[] = registry): string[] {
   const sub = data.find((option) => option.type === ApplicationCommandOptionType.Subcommand);
   if (!sub) return [];
@@ -128,7 +135,7 @@ export function tokensFromOptions(data: readonly InteractionOption[], specs: rea
     if (value === undefined) continue;
     const text = String(value).trim();
     if (text === '') continue;
-    tokens.push(...(arg.variadic ? text.split(/\s+/) : [text]));
+    tokens.push(...(arg.variadic ? splitWords(text) : [text]));
   }
   const flagTokens: string[] = [];
   for (const option of spec.options) {

@@ -74,7 +74,13 @@ export async function handleInteraction(interaction: ChatInputCommandInteraction
   const { dispatcher, authorize, log } = deps;
   const tokens = tokensFromOptions(interaction.options.data);
   const caller = callerOf(interaction);
-  const privately = answerIsPrivate(dispatcher, tokens, authorize, caller);
+  let privately = false;
+  try {
+    privately = answerIsPrivate(dispatcher, tokens, authorize, caller);
+  } catch (error) {
+    // Deciding early is an optimisation; the dispatcher will answer (and log) whatever went wrong.
+    log.warn({ err: error }, 'discord: could not decide early whether the answer is private');
+  }
   try {
     await interaction.deferReply(privately ? { flags: MessageFlags.Ephemeral } : {});
   } catch (error) {

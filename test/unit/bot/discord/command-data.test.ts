@@ -97,6 +97,13 @@ describe('interaction options back to dispatcher tokens', () => {
     ]);
   });
 
+  it('groups quoted words of a variadic value, as typed in Slack', () => {
+    expect(tokensFromOptions(interaction('digest', { action: 'cron', args: '"0 8 * * 1-5" 10.20.0.0/24', tz: 'Europe/Amsterdam' }))).toEqual([
+      'digest', 'cron', '0 8 * * 1-5', '10.20.0.0/24', '--tz', 'Europe/Amsterdam',
+    ]);
+    expect(tokensFromOptions(interaction('history', { targets: '"10.0.0.0/24 10.0.1.0/24' }))).toEqual(['history', '"10.0.0.0/24', '10.0.1.0/24']);
+  });
+
   it('passes a non-variadic value as one token, spaces and all', () => {
     expect(tokensFromOptions(interaction('help', { command: 'scan now' }))).toEqual(['help', 'scan now']);
   });
