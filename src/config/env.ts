@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRedisUrl } from '../sites/redis-url';
 import { DEFAULT_ALLOW, DEFAULT_MAX_HOSTS, TargetError, parseAllowList, type Cidr } from '../scanner/targets';
 
 /**
@@ -68,6 +69,10 @@ const envSchema = z.object({
   TZ: optionalText,
 
   REDIS_URL: optionalText,
+  AGENT_SITE: optionalText,
+  AGENT_NAME: optionalText.pipe(z.string().regex(/^[A-Za-z0-9_.@-]{1,100}$/, 'letters, digits and . _ - @ only').optional()),
+  AGENT_CONCURRENCY: positiveInt(4),
+  AGENT_HEARTBEAT_MS: positiveInt(5000),
 });
 
 /** Every variable the bot reads (`.env.example` must document each one; a test checks). */
@@ -98,6 +103,8 @@ export interface AppConfig {
   spray: { logPaths: string[]; showAccounts: boolean; maxUploadBytes: number };
   store: { dataDir: string; historyDays: number; timeZone: string };
   redisUrl: string | undefined;
+  /** `router-audit agent` (a site's scanner agent) */
+  agent: { site: string | undefined; name: string | undefined; concurrency: number; heartbeatMs: number };
 }
 
 function problemsOf(error: z.ZodError): string {
@@ -124,6 +131,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (e.SLACK_APP_TOKEN && !e.SLACK_BOT_TOKEN) problems.push('SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not');
   if (e.DISCORD_APPLICATION_ID && !e.DISCORD_TOKEN) problems.push('DISCORD_APPLICATION_ID is set but DISCORD_TOKEN is not');
+  if (e.REDIS_URL) {
+    try {
+      parseRedisUrl(e.REDIS_URL);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 
   return {
@@ -164,11 +178,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     store: { dataDir: e.DATA_DIR ?? './data', historyDays: e.HISTORY_DAYS, timeZone: e.TZ ?? 'UTC' },
     redisUrl: e.REDIS_URL,
+    agent: { site: e.AGENT_SITE, name: e.AGENT_NAME, concurrency: e.AGENT_CONCURRENCY, heartbeatMs: e.AGENT_HEARTBEAT_MS },
   };
 }
 
 /** Every secret value in the configuration, so the logger can scrub them from any text. */
 export function secretsOf(config: AppConfig): string[] {
-  return [config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.redisUrl]
+  const redisPassword = config.redisUrl ? redisPasswordOf(config.redisUrl) : undefined;
+  return [config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.redisUrl, redisPassword]
     .filter((value): value is string => typeof value === 'string' && value.length >= 8);
+}
+
+/** The password inside REDIS_URL, so it is scrubbed from logs on its own too. */
+function redisPasswordOf(url: string): string | undefined {
+  try {
+    return parseRedisUrl(url).password;
+  } catch {
+    return undefined;
+  }
 }
