@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log';
 import { SchemaTooNewError, SqliteStore } from './sqlite';
@@ -62,6 +62,9 @@ export function openStore(dataDir: string, log: Logger): StoreOpening {
   try {
     mkdirSync(dataDir, { recursive: true });
     if (!statSync(dataDir).isDirectory()) throw Object.assign(new Error(`${dataDir} is a file`), { code: 'ENOTDIR' });
+    // SQLite says only "unable to open database file"; access(2) tells a read-only file system
+    // (EROFS) from missing permissions (EACCES), also for root.
+    accessSync(dataDir, constants.R_OK | constants.W_OK);
     const store = new SqliteStore(file, `DATA_DIR=${dataDir}`);
     log.info({ file }, 'history store open');
     return { ok: true, store };
