@@ -9,6 +9,8 @@ export interface MachineInfo {
   kernel: string;
   node: string;
   memoryGb: number;
+  /** 1-minute load average when asked: other work on the machine slows the CPU-bound parts */
+  load1: number;
 }
 
 export function machineInfo(): MachineInfo {
@@ -25,6 +27,7 @@ export function machineInfo(): MachineInfo {
     kernel: `${os.type()} ${os.release()}`,
     node: process.version,
     memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    load1: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   };
 }
 
