@@ -7,6 +7,7 @@ import { createLogger, type Logger } from './log';
 import { LocalScanRunner } from './commands/local-runner';
 import { NamespaceScanRunner } from './commands/namespace-runner';
 import { HistoryRuntime } from './commands/digest-runtime';
+import { createBotSites, type BotSites } from './sites';
 
 /** Wires configuration, content, logging and the scan coordinator into the services commands use. */
 
@@ -17,6 +18,8 @@ export interface App {
   dispatcher: Dispatcher;
   /** scan history and digests (when asked for with `history: true`) */
   history: HistoryRuntime | null;
+  /** site agents over Redis (REDIS_URL set): scans are queued, none runs in this process */
+  sites: BotSites | undefined;
   shutdown(): Promise<void>;
 }
 
@@ -35,8 +38,9 @@ export function createApp(options: AppOptions = {}): App {
   const log = options.log ?? createLogger({ level: config.log.level ?? options.defaultLogLevel ?? 'info', file: config.log.file, secrets: secretsOf(config) });
   const content = loadContent();
   const history = options.history ? new HistoryRuntime({ config, log }) : null;
+  const sites = options.runner ? undefined : createBotSites(config, log);
   const scans = new ScanCoordinator({
-    runner: options.runner ?? (config.scan.netns ? new NamespaceScanRunner({ namespace: config.scan.netns }) : new LocalScanRunner(content)),
+    runner: options.runner ?? sites?.runner ?? (config.scan.netns ? new NamespaceScanRunner({ namespace: config.scan.netns }) : new LocalScanRunner(content)),
     policy: { allow: config.scan.allow, maxHosts: config.scan.maxHosts },
     timeoutMs: config.scan.timeoutMs,
     rateLimit: config.scan.rateLimit,
@@ -44,16 +48,18 @@ export function createApp(options: AppOptions = {}): App {
     log,
     ...(history?.recorder ? { recorder: history.recorder } : {}),
   });
-  const services: Services = { config, content, scans, log, now: () => new Date(), ...(history ? { history: history.bind(scans) } : {}) };
+  const services: Services = { config, content, scans, log, now: () => new Date(), ...(history ? { history: history.bind(scans) } : {}), ...(sites ? { sites: sites.service(scans) } : {}) };
   return {
     config,
     log,
     services,
     dispatcher: new Dispatcher(services),
     history,
+    sites,
     async shutdown() {
       await history?.stop();
       await scans.shutdown();
+      await sites?.close();
       history?.close();
     },
   };

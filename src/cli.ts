@@ -80,6 +80,8 @@ export async function runCli(argv: readonly string[], io: CliIo, appFactory: () 
   const controller = new AbortController();
   const interrupt = (): void => controller.abort();
   process.once('SIGINT', interrupt);
+  // `router-audit agent` runs as a service: SIGTERM (systemd, docker stop) stops it cleanly too.
+  process.once('SIGTERM', interrupt);
   let report: Report;
   try {
     report = await app.dispatcher.dispatch({
@@ -91,6 +93,7 @@ export async function runCli(argv: readonly string[], io: CliIo, appFactory: () 
     });
   } finally {
     process.removeListener('SIGINT', interrupt);
+    process.removeListener('SIGTERM', interrupt);
     progress.clear();
     await app.shutdown();
   }

@@ -3,6 +3,7 @@ import { createApp, type App } from './app';
 import { startTerminal, terminalChatAdapter } from './bot/terminal/adapter';
 import { ConfigError } from './config/env';
 import { ContentError } from './content/load';
+import { RedisStartError } from './sites/connection';
 
 /**
  * `npm start`: runs the bot on every platform configured in the environment (Slack, Discord, both),
@@ -28,6 +29,25 @@ async function start(app: App): Promise<{ running: Running[]; done: Promise<void
   return { running, done: terminal.finished };
 }
 
+/**
+ * With REDIS_URL, wrong credentials stop startup with a clear message. Redis merely not up yet
+ * does not: the bot starts, says so, and connects when Redis comes.
+ */
+async function checkRedis(app: App): Promise<void> {
+  const sites = app.sites;
+  if (!sites) return;
+  const verdict = await Promise.race([
+    sites.verify().then(() => 'ok' as const, (error: unknown) => error as Error),
+    new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), 10_000).unref()),
+  ]);
+  if (verdict instanceof RedisStartError) {
+    process.stderr.write(`router-audit: ${verdict.message}\n`);
+    process.exit(2);
+  }
+  if (verdict === 'pending') app.log.warn({ redis: sites.hub.target.display }, 'Redis is not reachable yet; site scans fail until it is');
+  else if (verdict === 'ok') app.log.info({ redis: sites.hub.target.display }, 'connected to the site agents\' Redis');
+}
+
 export async function main(): Promise<void> {
   dotenv.config({ quiet: true });
   let app: App;
@@ -43,6 +63,7 @@ export async function main(): Promise<void> {
     throw error;
   }
 
+  if (app.sites) await checkRedis(app);
   const { running, done } = await start(app);
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {

@@ -4,6 +4,7 @@ import { digestCommand } from './digest';
 import { helpCommand } from './help';
 import { historyCommand } from './history';
 import { scanCommand } from './scan';
+import { agentCommand, sitesCommand } from './sites';
 import type { CommandSpec } from './types';
 
 /**
@@ -16,6 +17,8 @@ export const commands: readonly CommandSpec[] = [
   adviceCommand,
   digestCommand,
   historyCommand,
+  sitesCommand,
+  agentCommand,
   helpCommand(() => commands),
 ];
 

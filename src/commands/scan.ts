@@ -3,6 +3,9 @@ import { UsageError } from './errors';
 import { plural } from './format';
 import type { ScanProgressInfo } from './scan-coordinator';
 import { scanReport } from './scan-report';
+import type { Report } from './report';
+import type { ScanResult } from '../scanner/report-types';
+import { isSiteToken } from '../sites/types';
 import type { CommandContext, CommandSpec, ParsedInput } from './types';
 
 const MAX_TIMEOUT_MS = 60 * 60_000;
@@ -30,8 +33,12 @@ export function requesterOf(ctx: CommandContext): string {
   return `${ctx.caller.platform}:${ctx.caller.userId}`;
 }
 
-export async function runScanCommand(targets: string[], input: ParsedInput, ctx: CommandContext) {
+export async function runScanCommand(targets: string[], input: ParsedInput, ctx: CommandContext): Promise<{ result: ScanResult; joined: boolean; report?: Report }> {
   const timeoutMs = timeoutFrom(input, ctx);
+  // With site agents (REDIS_URL) every scan runs at a site: `site:NAME`, `site:*`, or the only one.
+  if (ctx.services.sites) return ctx.services.sites.scan(targets, { requester: requesterOf(ctx), timeoutMs, progress: ctx.progress });
+  const siteToken = targets.find(isSiteToken);
+  if (siteToken) throw new UsageError(`${siteToken}: scans at sites need site agents, and this bot has none (REDIS_URL is not set).`);
   const plan = ctx.services.scans.plan(targets);
   const label = plan.targets.join(', ');
   ctx.progress(`Scanning ${label}…`);
@@ -50,8 +57,8 @@ export const scanCommand: CommandSpec = {
     'Finds the live hosts (ARP on the local network, TCP behind a router), names their vendor from the IEEE registry, ' +
     'flags TP-Link and Mercusys devices, and checks the ports and greetings of the Quad7 (CovertNetwork-1658) botnet. ' +
     'Targets must lie inside SCAN_ALLOW; with none, the subnets of the machine the bot runs on are scanned.',
-  examples: ['scan 10.20.0.0/24', 'scan 192.168.1.10-50 192.168.7.1', 'scan'],
-  args: [{ name: 'targets', description: 'networks (10.20.0.0/24), addresses or ranges (10.20.0.10-50)', variadic: true }],
+  examples: ['scan 10.20.0.0/24', 'scan 192.168.1.10-50 192.168.7.1', 'scan', 'scan site:berlin 10.20.0.0/24', 'scan site:*'],
+  args: [{ name: 'targets', description: 'networks (10.20.0.0/24), addresses, ranges (10.20.0.10-50); site:NAME or site:* with agents', variadic: true }],
   options: [
     { key: 'json', flags: '--json', description: 'print the result as one JSON document', surfaces: ['cli'] },
     {
@@ -66,7 +73,8 @@ export const scanCommand: CommandSpec = {
   access: 'scan',
   async run(input, ctx) {
     const targets = (input.args.targets as string[] | undefined) ?? [];
-    const { result, joined } = await runScanCommand(targets, input, ctx);
+    const { result, joined, report: siteReport } = await runScanCommand(targets, input, ctx);
+    if (siteReport) return siteReport;
     const report = scanReport(result);
     if (joined) report.sections.unshift({ kind: 'text', text: 'A scan of these targets was already running; this is its report.' });
     return report;

@@ -2,6 +2,7 @@ import type { Logger } from '../log';
 import type { AppConfig } from '../config/env';
 import type { Content } from '../content/load';
 import type { HistoryServices } from './digest-services';
+import type { SitesService } from '../sites/types';
 import type { Report } from './report';
 import type { ScanCoordinator } from './scan-coordinator';
 
@@ -59,6 +60,8 @@ export interface Services {
   now: () => Date;
   /** scan history and digests; absent or with a null store when DATA_DIR is not usable */
   history?: HistoryServices;
+  /** scans through site agents (REDIS_URL set); absent: scans run where the bot runs */
+  sites?: SitesService;
 }
 
 export interface CommandContext {

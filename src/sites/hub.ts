@@ -11,12 +11,18 @@ import type { RedisTarget } from './redis-url';
  * waits a bounded time, so a chat user hears "the queue is unreachable" instead of silence.
  */
 export class SiteHub {
-  private readonly link: Promise<RedisLink>;
+  private opened: Promise<RedisLink> | undefined;
   private directoryInstance: SiteDirectory | undefined;
 
-  constructor(readonly target: RedisTarget, private readonly log: Logger, private readonly deadlineMs = 5000) {
-    this.link = openRedis(target, { log, name: 'router-audit-bot' });
-    this.link.catch((error: unknown) => log.error({ err: error }, 'Redis connection failed'));
+  constructor(readonly target: RedisTarget, private readonly log: Logger, private readonly deadlineMs = 5000) {}
+
+  /** Connects on first use: a process that never asks a site (the agent command) never connects as the bot. */
+  private get link(): Promise<RedisLink> {
+    if (!this.opened) {
+      this.opened = openRedis(this.target, { log: this.log, name: 'router-audit-bot' });
+      this.opened.catch((error: unknown) => this.log.error({ err: error }, 'Redis connection failed'));
+    }
+    return this.opened;
   }
 
   /** Resolves once connected; rejects with RedisStartError on wrong credentials or permissions. */
@@ -53,7 +59,8 @@ export class SiteHub {
   }
 
   async close(): Promise<void> {
-    const link = await this.link.catch(() => undefined);
+    if (!this.opened) return;
+    const link = await this.opened.catch(() => undefined);
     await link?.close();
   }
 }
