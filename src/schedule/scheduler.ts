@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { ChannelGoneError, type ChatAdapter } from '../bot/types';
 import type { Report } from '../commands/report';
@@ -111,7 +112,8 @@ export class DigestScheduler {
   /** Runs a digest now for `digest now`: the report goes back to whoever asked. */
   async runNow(digest: DigestRecord, options: { signal: AbortSignal; progress?: (text: string) => void }): Promise<Report> {
     const now = this.clock.now();
-    const slot = `manual:${now.toISOString()}`;
+    // Unique even for two runs in the same millisecond: a manual run is never refused.
+    const slot = `manual:${now.toISOString()}:${randomBytes(3).toString('hex')}`;
     this.options.store.claimRun({ digestId: digest.id, slot, kind: 'manual', claimedBy: this.instanceId, at: now });
     const build = await this.options.executor.build(digest, { slot: null, late: false, signal: options.signal, ...(options.progress ? { progress: options.progress } : {}) });
     this.options.store.finishRun(digest.id, slot, {

@@ -79,7 +79,7 @@ export type RunStatus = 'claimed' | 'posted' | 'failed';
 
 export interface RunClaim {
   digestId: number;
-  /** ISO instant of the slot; manual runs use "manual:<ISO>" */
+  /** ISO instant of the slot; manual runs use "manual:<ISO>:<random>" */
   slot: string;
   kind: RunKind;
   /** which process: "host:pid" */
