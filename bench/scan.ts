@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createLab, LabPermissionError, type Lab } from '../lab/builder';
 import { runInNamespace } from '../lab/exec';
@@ -87,6 +88,26 @@ async function runOurs(lab: Lab): Promise<Sample> {
   };
 }
 
+/** The product's own CLI, as a user runs it (exit 1 = findings at or above --fail-on: expected here). */
+async function runCli(lab: Lab): Promise<Sample> {
+  const bin = path.join(PROJECT_ROOT, 'bin', 'router-audit.js');
+  const out = await runInNamespace(lab.scannerNamespace, process.execPath, [bin, 'scan', TARGET, '--json'], { cwd: PROJECT_ROOT });
+  if (out.code !== 0 && out.code !== 1) throw new Error(`router-audit scan failed (${out.code}): ${out.stderr.trim()}`);
+  const result = JSON.parse(out.stdout) as ScanResult;
+  return {
+    wallMs: out.elapsedMs,
+    innerMs: result.durationMs,
+    hostsFound: result.hosts.length,
+    tplink: result.hosts.filter((h) => h.tplink).length,
+    critical: result.findings.filter((f) => f.severity === 'critical').length,
+  };
+}
+
+/** True when the CLI is built and answers; the benchmark then times it too. */
+function cliAvailable(): boolean {
+  return existsSync(path.join(PROJECT_ROOT, 'dist', 'src', 'cli.js'));
+}
+
 async function runNmap(lab: Lab): Promise<Sample> {
   const out = await runInNamespace(lab.scannerNamespace, 'nmap', ['-sn', '-n', '-oX', '-', TARGET]);
   if (out.code !== 0) throw new Error(`nmap failed: ${out.stderr.trim()}`);
@@ -140,24 +161,30 @@ export async function run(args: string[]): Promise<number> {
 
   const loadBefore = machineInfo().load1;
   const ours: Sample[] = [];
+  const cli: Sample[] = [];
   const nmap: Sample[] = [];
+  const withCli = cliAvailable();
+  const runners = { ours: runOurs, cli: runCli, nmap: runNmap };
+  const samples = { ours, cli, nmap };
+  const tools: Array<keyof typeof runners> = withCli ? ['ours', 'cli', 'nmap'] : ['ours', 'nmap'];
   try {
     // One untimed round of each warms the page cache (node, nmap, oui-data), as on any used machine.
-    await lab.flushScannerNeighbours();
-    await runOurs(lab);
-    await lab.flushScannerNeighbours();
-    await runNmap(lab);
+    for (const tool of tools) {
+      await lab.flushScannerNeighbours();
+      await runners[tool](lab);
+    }
     for (let i = 0; i < runs; i += 1) {
-      // Alternate who goes first, so neither always runs on a machine the other just warmed.
-      const order = i % 2 === 0 ? (['ours', 'nmap'] as const) : (['nmap', 'ours'] as const);
-      for (const which of order) {
+      // Rotate who goes first, so no tool always runs right after the same other one.
+      const order = tools.map((_, k) => tools[(i + k) % tools.length]!);
+      for (const tool of order) {
         await lab.flushScannerNeighbours();
-        if (which === 'ours') ours.push(await runOurs(lab));
-        else nmap.push(await runNmap(lab));
+        samples[tool].push(await runners[tool](lab));
       }
-      const o = ours[ours.length - 1]!;
-      const n = nmap[nmap.length - 1]!;
-      console.error(`run ${i + 1}/${runs}: ours ${seconds(o.wallMs)} (${o.hostsFound} hosts, scan ${o.innerMs} ms), nmap ${seconds(n.wallMs)} (${n.hostsFound} hosts)`);
+      const line = tools.map((tool) => {
+        const sample = samples[tool][samples[tool].length - 1]!;
+        return `${tool} ${seconds(sample.wallMs)} (${sample.hostsFound} hosts${sample.innerMs === undefined ? '' : `, scan ${sample.innerMs} ms`})`;
+      });
+      console.error(`run ${i + 1}/${runs}: ${line.join(', ')}`);
     }
   } finally {
     await lab.destroy();
@@ -165,11 +192,17 @@ export async function run(args: string[]): Promise<number> {
 
   const oursStats = stats(ours.map((s) => s.wallMs));
   const innerStats = stats(ours.map((s) => s.innerMs ?? NaN));
+  const cliStats = stats(cli.map((s) => s.wallMs));
   const nmapStats = stats(nmap.map((s) => s.wallMs));
   const ratio = oursStats.medianMs / nmapStats.medianMs;
-  const complete = ours.every((s) => s.hostsFound === live && s.tplink === expectedTplink);
+  const cliRatio = cliStats.medianMs / nmapStats.medianMs;
+  // The xlogin router and the alogin shell are the two confirmed Quad7 greetings in this LAN.
+  const expectedCritical = topology.hosts.filter((h) => h.services?.some((svc) => svc.kind === 'banner' && /^(xlogin|alogin)/.test(svc.banner))).length;
+  const completeRun = (s: Sample) => s.hostsFound === live && s.tplink === expectedTplink && s.critical === expectedCritical;
+  const complete = ours.every(completeRun) && cli.every(completeRun);
   const nmapComplete = nmap.every((s) => s.hostsFound === live);
   const met = oursStats.medianMs < GOAL_MS && ratio <= GOAL_RATIO && complete;
+  const cliMet = cliStats.medianMs < GOAL_MS && cliRatio <= GOAL_RATIO && complete;
   const machine = machineInfo();
   const loadNote = `load average ${loadBefore} before and ${machine.load1} after the runs`;
   const found = (samples: Sample[]) => [...new Set(samples.map((s) => s.hostsFound))].join(', ') + ` of ${live}`;
@@ -179,11 +212,13 @@ export async function run(args: string[]): Promise<number> {
     '|---|---|---|---|---|',
     row('router-audit full scan (process wall time)', oursStats, found(ours)),
     row('… of which the scan itself (`durationMs`)', innerStats, ''),
+    ...(withCli ? [row('`router-audit scan --json` (the CLI, process wall time)', cliStats, found(cli))] : []),
     row('`nmap -sn -n` (discovery only)', nmapStats, found(nmap)),
   ].join('\n');
-  const verdict = `Ours / nmap (medians): **${ratio.toFixed(2)}**. Goal: full scan < ${seconds(GOAL_MS)} and ≤ 1/3 of nmap's time, ` +
-    `with every host found: **${met ? 'met' : 'not met'}**.` +
-    (complete ? '' : ' (Some runs of ours missed hosts or TP-Link devices: see the per-run log.)') +
+  const verdict = `Ours / nmap (medians): **${ratio.toFixed(2)}**${withCli ? ` (CLI: **${cliRatio.toFixed(2)}**)` : ''}. ` +
+    `Goal: full scan < ${seconds(GOAL_MS)} and ≤ 1/3 of nmap's time, with every host, the TP-Link family and both Quad7 shells found: ` +
+    `**${met ? 'met' : 'not met'}**${withCli ? ` (CLI: **${cliMet ? 'met' : 'not met'}**)` : ''}.` +
+    (complete ? '' : ' (Some runs of ours missed hosts, TP-Link devices or findings: see the per-run log.)') +
     (nmapComplete ? '' : ' (nmap missed hosts in some runs.)');
 
   const body = `Measured by \`npm run bench -- scan\` on ${new Date().toISOString().slice(0, 10)}.
@@ -191,6 +226,7 @@ export async function run(args: string[]): Promise<number> {
 A /24 lab LAN in network namespaces (\`${LAN}\`): ${live} live hosts besides the scanner, ${expectedTplink} of them TP-Link family, ${withServices} running services (the xlogin router with telnet, web and SOCKS5; two TP-Link web pages; an SSH server on 7777; an alogin shell; a NAS page), one answering ARP ${SLOW_ARP_MS} ms late (kernel \`arp_ignore=8\` plus a raw-socket responder), ${254 - live - 1} absent addresses. Both tools run from the scanner namespace, alternately, ${runs} timed runs each after one untimed warm-up; the scanner's ARP cache is flushed before every run.
 
 - **router-audit**: \`node dist/lab/drivers/scan.js\` = the whole pipeline of \`router-audit scan ${TARGET}\` (process start, content load, ARP discovery, vendor lookup, every probe of \`content/probes.yaml\` on every host, rules, report), timed from process start to exit.
+- **router-audit CLI**: \`router-audit scan ${TARGET} --json\` (\`node bin/router-audit.js\`): the same scan plus the CLI's own start-up (environment, command model, report rendering).
 - **nmap**: \`nmap -sn -n ${TARGET}\` (${nmapVersion}), host discovery only (ARP ping, no ports, no DNS).
 
 ${table}
