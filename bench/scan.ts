@@ -223,7 +223,7 @@ export async function run(args: string[]): Promise<number> {
 
   const body = `Measured by \`npm run bench -- scan\` on ${new Date().toISOString().slice(0, 10)}.
 
-A /24 lab LAN in network namespaces (\`${LAN}\`): ${live} live hosts besides the scanner, ${expectedTplink} of them TP-Link family, ${withServices} running services (the xlogin router with telnet, web and SOCKS5; two TP-Link web pages; an SSH server on 7777; an alogin shell; a NAS page), one answering ARP ${SLOW_ARP_MS} ms late (kernel \`arp_ignore=8\` plus a raw-socket responder), ${254 - live - 1} absent addresses. Both tools run from the scanner namespace, alternately, ${runs} timed runs each after one untimed warm-up; the scanner's ARP cache is flushed before every run.
+A /24 lab LAN in network namespaces (\`${LAN}\`): ${live} live hosts besides the scanner, ${expectedTplink} of them TP-Link family, ${withServices} running services (the xlogin router with telnet, web and SOCKS5; two TP-Link web pages; an SSH server on 7777; an alogin shell; a NAS page), one answering ARP ${SLOW_ARP_MS} ms late (kernel \`arp_ignore=8\` plus a raw-socket responder), ${254 - live - 1} absent addresses. All run from the scanner namespace in rotating order, ${runs} timed runs each after one untimed warm-up; the scanner's ARP cache is flushed before every run.
 
 - **router-audit**: \`node dist/lab/drivers/scan.js\` = the whole pipeline of \`router-audit scan ${TARGET}\` (process start, content load, ARP discovery, vendor lookup, every probe of \`content/probes.yaml\` on every host, rules, report), timed from process start to exit.
 - **router-audit CLI**: \`router-audit scan ${TARGET} --json\` (\`node bin/router-audit.js\`): the same scan plus the CLI's own start-up (environment, command model, report rendering).
@@ -235,7 +235,7 @@ ${verdict}
 
 Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB RAM, ${machine.kernel}, Node ${machine.node}; ${loadNote}. Our time is mostly waiting (the ARP window) plus ~0.2 s of CPU for process start and content validation, which stretches when the machine is busy; nmap's is almost all waiting.
 
-Why it is fast: one UDP datagram per address makes the kernel ARP for all of them at once; the neighbour table is read every 10 ms and each host is probed the moment it appears, while discovery keeps listening (${'`arpWaitMs`'}, default 800 ms) for late answers. The slow host is found at ~${SLOW_ARP_MS} ms and probed while the wait runs out; absent addresses never cost the kernel's 3 s ARP failure time. nmap waits out retransmissions for every silent address.`;
+Why it is fast: one UDP datagram per address makes the kernel ARP for all of them at once; the neighbour table is read every 10 ms and each host is probed the moment it appears, while discovery keeps listening (${'`arpWaitMs`'}, default 800 ms) for late answers. The slow host is found at ~${SLOW_ARP_MS} ms and probed at once; the scan ends when its probes do (the longest is the 400 ms SSDP wait of `probes.yaml`), a little after the ARP window closes. Absent addresses never cost the kernel's 3 s ARP failure time; nmap waits out its retransmissions for every silent address.`;
 
   console.log(`\nScan benchmark: ${LAN}, ${live} live hosts (1 answers ARP after ${SLOW_ARP_MS} ms, ${withServices} with services), ${runs} runs\n`);
   console.log(table);
