@@ -235,7 +235,7 @@ ${verdict}
 
 Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB RAM, ${machine.kernel}, Node ${machine.node}; ${loadNote}. Our time is mostly waiting (the ARP window) plus ~0.2 s of CPU for process start and content validation, which stretches when the machine is busy; nmap's is almost all waiting.
 
-Why it is fast: one UDP datagram per address makes the kernel ARP for all of them at once; the neighbour table is read every 10 ms and each host is probed the moment it appears, while discovery keeps listening (${'`arpWaitMs`'}, default 800 ms) for late answers. The slow host is found at ~${SLOW_ARP_MS} ms and probed at once; the scan ends when its probes do (the longest is the 400 ms SSDP wait of `probes.yaml`), a little after the ARP window closes. Absent addresses never cost the kernel's 3 s ARP failure time; nmap waits out its retransmissions for every silent address.`;
+Why it is fast: one UDP datagram per address makes the kernel ARP for all of them at once; the neighbour table is read every 10 ms and each host is probed the moment it appears, while discovery keeps listening (${'`arpWaitMs`'}, default 800 ms) for late answers. The slow host is found at ~${SLOW_ARP_MS} ms and probed at once; the scan ends when its probes do (the longest is the 400 ms SSDP wait of \`probes.yaml\`), a little after the ARP window closes. Absent addresses never cost the kernel's 3 s ARP failure time; nmap waits out its retransmissions for every silent address.`;
 
   console.log(`\nScan benchmark: ${LAN}, ${live} live hosts (1 answers ARP after ${SLOW_ARP_MS} ms, ${withServices} with services), ${runs} runs\n`);
   console.log(table);
