@@ -3,11 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { vendorMac } from '../../../lab/macs';
-import type { LabTopology } from '../../../lab/topology';
 import { formatTime } from '../../../src/commands/digest-time';
 import { describeLab, withLab } from '../../support/lab';
 import { BotProcess, MAIN, PROJECT_ROOT, count, stopAllBots, type LogLine } from './bot-process';
+import { digestLab } from './topology';
 
 /**
  * Digests survive restarts, for real: `node dist/src/main.js` on the terminal, scans in a lab
@@ -16,19 +15,7 @@ import { BotProcess, MAIN, PROJECT_ROOT, count, stopAllBots, type LogLine } from
  * the next one, without being told anything. Two processes started at once post each slot once.
  */
 
-const TOPOLOGY: LabTopology = {
-  lan: '10.93.0.0/24',
-  scanner: { ip: '10.93.0.2', mac: '02:00:00:93:00:02' },
-  gateway: '10.93.0.1',
-  hosts: [
-    {
-      name: 'rtr', ip: '10.93.0.1', mac: vendorMac('TP-LINK TECHNOLOGIES CO.,LTD.', 0x9301), role: 'TP-Link router with the Quad7 shell',
-      services: [{ kind: 'banner', port: 7777, banner: 'xlogin:' }],
-      expect: { tplink: true, findings: ['quad7-xlogin-shell'] },
-    },
-    { name: 'ws', ip: '10.93.0.20', mac: vendorMac('Dell Inc.', 0x9320), role: 'workstation', expect: { tplink: false } },
-  ],
-};
+const TOPOLOGY = digestLab(93);
 const TARGET = '10.93.0.0/27';
 
 interface RunRow { slot: string; kind: string; status: string; claimed_by: string; scan_id: number | null }
