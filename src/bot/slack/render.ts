@@ -1,6 +1,6 @@
 import type { Attachment, Report } from '../../commands/report';
 import { context, divider, header, type Block, type SlackMessage } from './blocks';
-import { CHAT_BUDGET, SLACK_LIMITS } from './limits';
+import { CHAT_BUDGET, SLACK_LIMITS, slackMessageProblems } from './limits';
 import { TONE_MARKER } from './markers';
 import { clip, clipPlain, code, escapeText } from './mrkdwn';
 import { packBlocks } from './pack';
@@ -86,4 +86,15 @@ export function renderProgress(text: string): SlackMessage {
 export function renderNote(text: string): SlackMessage {
   const line = clip(escapeText(text), SLACK_LIMITS.textObject);
   return { text: line, blocks: [context(line)] };
+}
+
+/** Adds a note line to the last message when it still fits Slack's limits, else as a message of its own. */
+export function withNote(messages: readonly SlackMessage[], text: string): SlackMessage[] {
+  const note = renderNote(text);
+  const last = messages[messages.length - 1];
+  if (last) {
+    const extended = { text: last.text, blocks: [...last.blocks, ...note.blocks] };
+    if (slackMessageProblems(extended).length === 0) return [...messages.slice(0, -1), extended];
+  }
+  return [...messages, note];
 }

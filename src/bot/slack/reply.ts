@@ -6,7 +6,7 @@ import type { SlackMessage } from './blocks';
 import { DeliveryError, postMessages, uploadAttachments } from './deliver';
 import { cannotPostHere, describeError, slackErrorCode } from './errors';
 import { SLACK_LIMITS } from './limits';
-import { renderNote, renderProgress, renderReport, type RenderedReport } from './render';
+import { renderNote, renderProgress, renderReport, withNote, type RenderedReport } from './render';
 
 /**
  * Everything one slash command sends back: one progress message in the channel, edited as the
@@ -90,6 +90,7 @@ export class CommandReply {
   private async publish(report: Report, rendered: RenderedReport): Promise<void> {
     const { client, channelId: channel, log } = this.options;
     let posted = 0;
+    let why = 'because I am not a member of this channel. Invite me and ask again to get the files.';
     if (this.canPost) {
       try {
         await postMessages({ client, channel, replaceTs: this.progressTs, log }, rendered.messages);
@@ -98,15 +99,17 @@ export class CommandReply {
       } catch (error) {
         if (!(error instanceof DeliveryError)) throw error;
         posted = error.posted;
+        if (!cannotPostHere(error.cause)) why = `(Slack answered ${slackErrorCode(error.cause)}).`;
         const level = cannotPostHere(error.cause) ? 'info' : 'warn';
         log[level]({ channel, posted, ...describeError(error.cause) }, 'chat.postMessage failed; answering through the response_url');
       }
     }
-    await this.respondAll(rendered.messages.slice(posted), 'in_channel');
+    let rest = rendered.messages.slice(posted);
     if (rendered.uploads.length > 0) {
       const names = rendered.uploads.map((a) => a.filename).join(', ');
-      await this.respondWith(renderNote(`I could not attach ${names} here because I am not a member of this channel. Invite me and ask again to get the files.`), 'ephemeral');
+      rest = withNote(rest, `I could not attach ${names} here ${why}`);
     }
+    await this.respondAll(rest, 'in_channel');
     await this.retireProgress();
   }
 

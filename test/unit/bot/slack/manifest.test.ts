@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { PROJECT_ROOT } from '../../../../src/paths';
 import { commands } from '../../../../src/commands/registry';
-import type { CommandSpec } from '../../../../src/commands/types';
+import { offeredOn, type CommandSpec } from '../../../../src/commands/types';
 import {
   MANIFEST_FILE,
   buildManifest,
@@ -49,7 +49,10 @@ describe('slack-manifest.yml', () => {
 
   it('names every command Slack offers in the usage hint, and no CLI-only option', () => {
     const hint = slashCommandUsageHint();
-    for (const spec of commands.filter((c) => c.name !== 'audit')) expect(hint).toContain(`${spec.name}`);
+    const offered = commands.filter((c) => c.name !== 'audit' && offeredOn(c, 'slack'));
+    expect(offered.length).toBeGreaterThan(0);
+    for (const spec of offered) expect(hint).toContain(`${spec.name} `.trimEnd());
+    for (const spec of commands.filter((c) => !offeredOn(c, 'slack'))) expect(hint).not.toMatch(new RegExp(`(^|[[|] )${spec.name}\\b`));
     expect(hint).toContain('--timeout');
     expect(hint).not.toContain('--json');
   });
