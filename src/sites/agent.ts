@@ -11,7 +11,7 @@ import { SiteDirectory, type AgentRecord } from './directory';
 import { REASON_TAGS } from './errors';
 import { KEY_PREFIX, cancelKey, queueNameOf } from './names';
 import { boundResult, parseScanJob, ProtocolError, type JobProgressPayload, type JobResultPayload, type ScanJobPayload } from './protocol';
-import type { RedisTarget } from './redis-url';
+import { clientOptions, type RedisTarget } from './redis-url';
 
 /**
  * The scanner agent of one site (`router-audit agent --site berlin`): registers, heartbeats, and
@@ -71,7 +71,7 @@ export class SiteAgent {
 
     const lockDuration = lockDurationFor(options.heartbeatMs);
     this.worker = new Worker(queueNameOf(options.site), (job, _token, signal) => this.process(job, signal), {
-      connection: options.redis.options,
+      connection: clientOptions(options.redis),
       prefix: KEY_PREFIX,
       name: options.name,
       concurrency: options.concurrency,

@@ -1,6 +1,6 @@
 import { RedisConnection, type RedisClient } from 'bullmq';
 import type { Logger } from '../log';
-import { explainRedisError, type RedisTarget } from './redis-url';
+import { clientOptions, explainRedisError, type RedisTarget } from './redis-url';
 
 /**
  * One non-blocking Redis connection (through BullMQ's driver layer, so the bot and agents use
@@ -30,7 +30,7 @@ export interface RedisLink {
 
 export async function openRedis(target: RedisTarget, options: OpenOptions): Promise<RedisLink> {
   const { log } = options;
-  const connection = new RedisConnection({ ...target.options, ...(options.name ? { connectionName: options.name } : {}) }, { blocking: false });
+  const connection = new RedisConnection({ ...clientOptions(target), ...(options.name ? { connectionName: options.name } : {}) }, { blocking: false });
   let lastLogged = 0;
   let starting = true;
   let fail: ((error: Error) => void) | undefined;

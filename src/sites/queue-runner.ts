@@ -4,10 +4,11 @@ import type { ScanJob, ScanProgressInfo, ScanRunner } from '../commands/scan-coo
 import type { Logger } from '../log';
 import type { ScanResult } from '../scanner/report-types';
 import { withDeadline } from './connection';
-import type { SiteStatus } from './directory';
+import { MISSED_HEARTBEATS, type SiteStatus } from './directory';
 import type { SiteHub } from './hub';
 import { REASON_TAGS, SiteError, STALLED_TOO_OFTEN } from './errors';
 import { KEY_PREFIX, cancelKey, queueNameOf } from './names';
+import { clientOptions } from './redis-url';
 import { parseJobProgress, parseJobResult, PROTOCOL_VERSION, scanJobSchema, type JobResultPayload } from './protocol';
 
 /**
@@ -127,7 +128,7 @@ export class QueueScanRunner implements ScanRunner {
     }
     const { log } = this.options;
     const queue = new Queue(queueNameOf(site), { connection: client, prefix: KEY_PREFIX });
-    const events = new QueueEvents(queueNameOf(site), { connection: this.options.hub.target.options, prefix: KEY_PREFIX });
+    const events = new QueueEvents(queueNameOf(site), { connection: clientOptions(this.options.hub.target), prefix: KEY_PREFIX });
     queue.on('error', (error) => log.warn({ err: error, site }, 'queue error'));
     events.on('error', (error) => log.debug({ err: error, site }, 'queue events error'));
     const waiters = new Map<string, Waiter>();
@@ -143,6 +144,10 @@ export class QueueScanRunner implements ScanRunner {
       } catch (error) {
         waiter.reject(new SiteError('failed', site, `The ${site} agent sent a result the bot cannot accept: ${(error as Error).message}`));
       }
+    });
+    events.on('stalled', ({ jobId }) => {
+      // BullMQ found the job's lock expired: its agent died, and the job goes back to the queue.
+      waiters.get(jobId)?.progress({ phase: 'retrying', addressesTotal: 0, hostsFound: 0, hostsInspected: 0 });
     });
     events.on('failed', ({ jobId, failedReason }) => {
       waiters.get(jobId)?.reject(failure(site, failedReason, undefined));
@@ -208,6 +213,19 @@ export class QueueScanRunner implements ScanRunner {
       });
       hooks.signal.addEventListener('abort', onAbort, { once: true });
 
+      // An agent counts as gone only when it stays gone for a whole heartbeat window: right after
+      // a Redis restart every alive key may have lapsed while the agents were reconnecting.
+      let goneSince: number | null = null;
+      const confirmedDead = (alive: boolean, status: SiteStatus | undefined): boolean => {
+        if (alive) {
+          goneSince = null;
+          return false;
+        }
+        const now = Date.now();
+        goneSince ??= now;
+        const window = Math.max(2 * (this.options.pollMs ?? 1000), ...(status?.agents.map((a) => a.record.heartbeatMs * MISSED_HEARTBEATS) ?? [0]));
+        return now - goneSince >= window;
+      };
       const check = async (): Promise<void> => {
         const current = (await channel.queue.getJob(jobId)) as Job | undefined;
         if (settled) return;
@@ -235,7 +253,7 @@ export class QueueScanRunner implements ScanRunner {
         if (state === 'active') {
           const owner = current.processedBy;
           const ownerAlive = owner ? status?.agents.some((a) => a.live && a.record.name === owner) === true : true;
-          if (ownerAlive) return;
+          if (!confirmedDead(ownerAlive, status)) return;
           if (status?.live) {
             // Another agent of the site is alive: BullMQ's stalled check hands it the job.
             if (!retryNoted) {
@@ -250,7 +268,7 @@ export class QueueScanRunner implements ScanRunner {
           return;
         }
         // waiting, delayed, prioritized: someone has to be there to take it
-        if (!status?.live) {
+        if (confirmedDead(status?.live === true, status)) {
           await this.abandon(channel, jobId);
           finish(() => reject(status ? this.noAgent(status, current.stalledCounter > 0 ? 'its agent stopped mid-scan' : undefined) : new SiteError('no-agent', site, `No agent for ${site}.`)));
           return;

@@ -54,6 +54,19 @@ export function parseRedisUrl(text: string): RedisTarget {
   };
 }
 
+/**
+ * Reconnect quickly at first (a restarting Redis is back within a second or two), then back off
+ * to 5 s. BullMQ's own default waits at least 1 s between tries.
+ */
+export function reconnectDelay(times: number): number {
+  return Math.min(100 * 2 ** Math.min(times, 6), 5000);
+}
+
+/** Connection options for every client of ours (shared, worker, events): the URL's plus the reconnect policy. */
+export function clientOptions(target: RedisTarget): RedisOptions {
+  return { ...target.options, retryStrategy: reconnectDelay };
+}
+
 export type RedisProblemKind = 'credentials' | 'permission' | 'unreachable' | 'tls' | 'other';
 
 export interface RedisProblem {

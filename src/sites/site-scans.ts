@@ -154,7 +154,7 @@ class FanOutProgress {
 function describe(progress: ScanProgressInfo, label: string | null): string {
   switch (progress.phase) {
     case 'queued': return 'queued for its agent';
-    case 'retrying': return 'its agent stopped mid-scan; retrying on another agent';
+    case 'retrying': return 'its agent stopped mid-scan; the job is being retried';
     case 'accepted': return `agent started (${plural(progress.addressesTotal, 'address', 'addresses')})`;
     case 'done': return `done, ${plural(progress.hostsFound, 'host')}`;
     default:
