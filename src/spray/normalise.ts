@@ -77,7 +77,7 @@ export function parseIsoTime(text: string): number {
   return NaN;
 }
 
-const US_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4})[ ,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?$/;
+const US_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4})[ ,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?\s*([AaPp][Mm])?$/;
 const DOTNET_DATE = /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/;
 
 /** Epoch numbers: seconds, milliseconds or microseconds, told apart by size. */
@@ -102,10 +102,11 @@ export function parseTime(value: unknown): number {
   const us = US_TIME.exec(text);
   if (us) {
     let hour = Number(us[4]);
-    const meridiem = us[7]?.toLowerCase();
+    const meridiem = us[8]?.toLowerCase();
     if (meridiem === 'pm' && hour < 12) hour += 12;
     if (meridiem === 'am' && hour === 12) hour = 0;
-    return Date.UTC(Number(us[3]), Number(us[1]) - 1, Number(us[2]), hour, Number(us[5]), Number(us[6] ?? 0));
+    const ms = us[7] === undefined ? 0 : Number(us[7].padEnd(3, '0'));
+    return Date.UTC(Number(us[3]), Number(us[1]) - 1, Number(us[2]), hour, Number(us[5]), Number(us[6] ?? 0), ms);
   }
   const parsed = Date.parse(text);
   return Number.isNaN(parsed) ? NaN : parsed;

@@ -1,4 +1,3 @@
-import type { Aggregator } from './aggregate';
 import { FAMILY_BIT } from './aggregate';
 import type { SprayContent } from './content';
 import { entraBuilder, entraFast, entraObjectMapper, type EntraField } from './formats/entra';
@@ -21,9 +20,14 @@ import type { AuthEvent, ColumnMap, InputSummary, LogFamily } from './types';
  * is counted and sampled, an unreadable file gets an `error` in its summary.
  */
 
+/** Where events go (the Aggregator; tests collect them). */
+export interface EventSink {
+  add(event: AuthEvent, familyBit: number): void;
+}
+
 export interface ReadOptions {
   content: SprayContent;
-  agg: Aggregator;
+  agg: EventSink;
   format: FormatChoice;
   columnMap?: ColumnMap;
   sinceMs: number;

@@ -62,9 +62,12 @@ export function sniffContainer(head: string): Container | { error: string } {
   const first = trimmed[0];
   if (first === '[') return 'json';
   if (first === '{') {
+    // NDJSON when the first line is a whole record; a page on one line is still a JSON document
     const newline = trimmed.indexOf('\n');
-    if (newline < 0) return trimmed.trimEnd().endsWith('}') && parses(trimmed) ? 'ndjson' : 'json';
-    return parses(trimmed.slice(0, newline)) ? 'ndjson' : 'json';
+    const firstLine = newline < 0 ? trimmed.trimEnd() : trimmed.slice(0, newline);
+    const value = parsed(firstLine);
+    if (value === null) return 'json';
+    return Array.isArray(value.value) || Array.isArray(value.records) ? 'json' : 'ndjson';
   }
   const lines = trimmed.split('\n', 6).map((line) => line.replace(/\r$/, '')).filter((line) => line !== '');
   const complete = head.length < 64 * 1024 ? lines : lines.slice(0, -1);
@@ -74,12 +77,12 @@ export function sniffContainer(head: string): Container | { error: string } {
   return { error: 'not a log format this tool reads (JSON, NDJSON, CSV or syslog lines)' };
 }
 
-function parses(text: string): boolean {
+function parsed(text: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object';
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   } catch {
-    return false;
+    return null;
   }
 }
 

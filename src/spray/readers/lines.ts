@@ -50,12 +50,17 @@ export async function forEachLine(chunks: AsyncIterable<Buffer>, onLine: LineHan
   let carryLength = 0;
   let lineNo = 0;
   let skippingOversized = false;
-  let first = true;
+  let bomChecked = false;
+  /** where the first line starts: after a UTF-8 byte-order mark, if any */
+  const skipBom = (bytes: Buffer): number => {
+    bomChecked = true;
+    return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  };
 
   /** every complete line of bytes[0, lastNl] (which ends with a newline) */
   const lines = (bytes: Buffer): void => {
     const chunk: Chunk = { text: bytes.toString('latin1'), bytes };
-    let start = 0;
+    let start = bomChecked ? 0 : skipBom(bytes);
     for (;;) {
       const nl = bytes.indexOf(10, start);
       if (nl < 0) return;
@@ -68,11 +73,7 @@ export async function forEachLine(chunks: AsyncIterable<Buffer>, onLine: LineHan
 
   for await (const piece of chunks) {
     if (options.signal?.aborted) return false;
-    let bytes: Buffer = piece;
-    if (first) {
-      first = false;
-      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-    }
+    const bytes: Buffer = piece;
     const length = bytes.length;
     let pos = 0;
     if (skippingOversized || carryLength > 0) {
@@ -122,8 +123,9 @@ export async function forEachLine(chunks: AsyncIterable<Buffer>, onLine: LineHan
   if (carryLength > 0) {
     const rest = Buffer.concat(carry);
     lineNo++;
+    const start = bomChecked ? 0 : skipBom(rest);
     const end = rest[rest.length - 1] === 13 ? rest.length - 1 : rest.length;
-    if (end > 0) onLine({ text: rest.toString('latin1'), bytes: rest }, 0, end, lineNo);
+    if (end > start) onLine({ text: rest.toString('latin1'), bytes: rest }, start, end, lineNo);
   }
   return true;
 }

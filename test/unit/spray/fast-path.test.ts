@@ -1,0 +1,72 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadSprayContent } from '../../../src/spray/content';
+import { entraFast } from '../../../src/spray/formats/entra';
+import type { FastExtractor } from '../../../src/spray/formats/fields';
+import { windowsFast } from '../../../src/spray/formats/windows';
+import type { Chunk } from '../../../src/spray/readers/lines';
+import { fixture, readEvents, tempDir } from './helpers';
+
+function chunkOf(line: string): Chunk {
+  const bytes = Buffer.from(line, 'utf8');
+  return { text: bytes.toString('latin1'), bytes };
+}
+
+function extract<F extends string>(fast: FastExtractor<F>, line: string): Record<string, unknown> | null {
+  const chunk = chunkOf(line);
+  const fields = fast.extract(chunk, 0, chunk.bytes.length);
+  return fields ? { ...fields } : null;
+}
+
+describe('NDJSON fast path', () => {
+  const content = loadSprayContent();
+
+  it('pulls only the needed fields, with spaces around colons, numbers and UTF-8', () => {
+    const fast = entraFast(content);
+    const line = '{"createdDateTime": "2024-10-02T09:14:41Z", "userPrincipalName" : "zoë@contoso.com","ipAddress":"198.19.4.17","clientAppUsed":"IMAP4","status":{"errorCode":50126}}';
+    expect(extract(fast, line)).toEqual({
+      time: '2024-10-02T09:14:41Z', account: 'zoë@contoso.com', ip: '198.19.4.17', code: 50126, status: undefined, app: 'IMAP4',
+    });
+  });
+
+  it('hands escapes, nested values, keys inside strings and broken lines to JSON.parse', () => {
+    const fast = entraFast(content);
+    expect(extract(fast, '{"createdDateTime":"2024-10-02T09:14:41Z","userPrincipalName":"a\\u0040b.com"}')).toBeNull();
+    expect(extract(fast, '{"createdDateTime":{"v":1},"userPrincipalName":"a@b.com"}')).toBeNull();
+    expect(extract(fast, '{"createdDateTime":"2024-10-02T09:14:41Z","userPrincipalName":"a@b.com"')).toBeNull();
+    // the text "userPrincipalName" inside a value is not the key
+    const tricky = extract(fast, '{"note":"xuserPrincipalName\\" is a key","createdDateTime":"2024-10-02T09:14:41Z","userPrincipalName":"real@b.com"}');
+    expect(tricky?.account ?? null).not.toBe(' is a key');
+  });
+
+  it('reads Windows winlogbeat records without a full parse', () => {
+    const fast = windowsFast(content);
+    const line = '{"@timestamp":"2024-10-07T13:00:00.123Z","winlog":{"event_id":"4625","event_data":{"TargetUserName":"ALICE","Status":"0xc000006d","SubStatus":"0xc000006a","LogonType":"3","IpAddress":"10.20.0.99"}}}';
+    expect(extract(fast, line)).toMatchObject({ eventId: '4625', account: 'ALICE', subStatus: '0xc000006a', ip: '10.20.0.99' });
+  });
+
+  it('agrees with the full parse on the realistic samples', async () => {
+    for (const name of ['entra.ndjson', 'windows-winlogbeat.ndjson', 'windows-nxlog.ndjson']) {
+      const { summary } = await readEvents(fixture(name));
+      expect([name, summary.fastPath]).toEqual([name, true]);
+    }
+  });
+
+  it('switches itself off, and the results stay right, when a key also appears nested in the records', async () => {
+    // every record carries a nested "ipAddress" between the user name and the real one: the fast
+    // path would read the wrong one
+    const dir = tempDir();
+    const file = path.join(dir, 'odd.ndjson');
+    const lines = Array.from({ length: 10 }, (_, i) => JSON.stringify({
+      createdDateTime: `2024-10-02T09:${String(10 + i).padStart(2, '0')}:00Z`,
+      userPrincipalName: `user${i}@contoso.com`,
+      deviceDetail: { ipAddress: '10.0.0.1' },
+      ipAddress: '198.51.100.9',
+      status: { errorCode: 50126 },
+    }));
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const { summary, events } = await readEvents(file);
+    expect(summary.fastPath).toBe(false);
+    expect(events.map((e) => e.ip)).toEqual(Array(10).fill('198.51.100.9'));
+  });
+});
