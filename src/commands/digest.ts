@@ -141,6 +141,12 @@ function ownDigest(store: Store, id: number, place: Place): DigestRecord | undef
   return digest && digest.enabled && digest.platform === place.platform && digest.channelId === place.channelId ? digest : undefined;
 }
 
+/** The digest of this channel when there is exactly one. */
+function onlyDigestHere(store: Store, place: Place): DigestRecord | undefined {
+  const here = store.listDigests({ ...place, enabledOnly: true });
+  return here.length === 1 ? here[0] : undefined;
+}
+
 function unknownDigest(id: number, ctx: CommandContext): Report {
   return messageReport(
     'No such digest',
@@ -162,20 +168,13 @@ function off(words: string[], ctx: CommandContext, history: HistoryServices, sto
 async function now(words: string[], ctx: CommandContext, history: HistoryServices, store: Store): Promise<Report> {
   const place = placeOf(ctx);
   if (!history.digests) return historyOffReport('Digests do not run in this process.');
-  let digest: DigestRecord | undefined;
-  if (words[0] !== undefined) {
-    const id = parseId(words[0]);
-    digest = ownDigest(store, id, place);
-    if (!digest) return unknownDigest(id, ctx);
-  } else {
+  const digest = words[0] !== undefined ? ownDigest(store, parseId(words[0]), place) : onlyDigestHere(store, place);
+  if (!digest) {
+    if (words[0] !== undefined) return unknownDigest(parseId(words[0]), ctx);
     const here = store.listDigests({ ...place, enabledOnly: true });
-    if (here.length !== 1) {
-      const which = here.length === 0 ? 'There is no digest in this channel.' : `This channel has ${here.length} digests (${here.map((d) => `#${d.id}`).join(', ')}): say which.`;
-      return messageReport('Which digest?', `${which} Usage: ${commandPrefix(ctx.surface)} digest now ID`, 'usage');
-    }
-    digest = here[0];
+    const which = here.length === 0 ? 'There is no digest in this channel.' : `This channel has ${here.length} digests (${here.map((d) => `#${d.id}`).join(', ')}): say which.`;
+    return messageReport('Which digest?', `${which} Usage: ${commandPrefix(ctx.surface)} digest now ID`, 'usage');
   }
-  if (!digest) return unknownDigest(0, ctx);
   return history.digests.runNow(digest, { signal: ctx.signal, progress: ctx.progress });
 }
 
