@@ -114,7 +114,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     } catch (error) {
       log.warn({ ...describeError(error) }, 'slash command ack failed');
     }
-    if (stopped) return;
+    if (stopped) {
+      await respond({ response_type: 'ephemeral', text: 'router-audit is shutting down; try again in a minute.' }).catch((error: unknown) => {
+        log.debug({ ...describeError(error) }, 'could not tell a late command that the bot is stopping');
+      });
+      return;
+    }
     const task = answer(command, respond, client)
       .catch((error: unknown) => log.error({ err: error }, 'slash command reply failed'))
       .finally(() => inflight.delete(task));

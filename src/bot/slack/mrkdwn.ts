@@ -15,7 +15,7 @@ export function escapeText(text: string): string {
  * previews have parsed it before: a zero-width space after the @ costs nothing.
  */
 function defuseMentions(text: string): string {
-  return text.replace(/@(channel|here|everyone)\b/gi, '@\u200b$1');
+  return text.replace(/(^|[^\w.-])@(channel|here|everyone)\b/gi, '$1@\u200b$2');
 }
 
 /** Bold, for text already escaped. Asterisks inside would end the bold early: drop them. */
