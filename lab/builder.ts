@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/paths';
-import { ip, ipBatch, listNamespaces, namespacePids, sysctlIn } from './netns';
+import { ip, ipBatch, listNamespaces, namespacePids, sysctlIn, waitForLinksUp } from './netns';
 import { allStates, isAlive, labDir, readState, removeLabDir, writeState, type LabState } from './state';
 import { hostsOf, prefixLengthOf, validateTopology, type LabHost, type LabTopology } from './topology';
 
@@ -288,6 +288,12 @@ async function wire(topology: LabTopology, hosts: ReturnType<typeof hostsOf>, na
     }
   }
   await Promise.all(perNamespace);
+
+  // Only a lab whose links are all up is ready: see waitForLinksUp.
+  await Promise.all([
+    waitForLinksUp(scanNs, ['eth0']),
+    ...hosts.map((host) => waitForLinksUp(nsOf(host.name), host === router && topology.routed ? ['eth0', 'eth1'] : ['eth0'])),
+  ]);
 }
 
 function startDevices(hosts: ReturnType<typeof hostsOf>, nsOf: (name: string) => string, dir: string): Started[] {

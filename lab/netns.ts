@@ -65,3 +65,23 @@ export function sysctlIn(netns: string, settings: Record<string, string>): Promi
     });
   });
 }
+
+/**
+ * Waits until the named interfaces of a namespace are operationally up. A fresh veth reports its
+ * carrier through the kernel's link watcher, up to a second later; until then the interface is
+ * not RUNNING, Node's os.networkInterfaces() leaves it out and nothing leaves through it.
+ */
+export async function waitForLinksUp(netns: string, ifnames: readonly string[], timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const out = await ip(['-n', netns, '-o', 'link', 'show']);
+    const up = new Set(out.split('\n').flatMap((line) => {
+      const name = /^\d+:\s+([^:@\s]+)/.exec(line)?.[1];
+      return name && /<[^>]*\bLOWER_UP\b[^>]*>/.test(line) && /\bstate UP\b/.test(line) ? [name] : [];
+    }));
+    const missing = ifnames.filter((name) => !up.has(name));
+    if (missing.length === 0) return;
+    if (Date.now() > deadline) throw new IpCommandError(`${netns}: ${missing.join(', ')} did not come up within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

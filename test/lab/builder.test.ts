@@ -41,6 +41,10 @@ describeLab('lab builder', () => {
     const lab = await createLab(TINY, { prefix });
     let pids: number[] = [];
     try {
+      // Ready means ready: the scanner's link is up, so Node (and discovery) sees its subnet at once.
+      const interfaces = await runInScanner(lab, process.execPath, ['-e',
+        'console.log(JSON.stringify((require("os").networkInterfaces().eth0 ?? []).map((a) => a.cidr)))']);
+      expect(JSON.parse(interfaces.stdout)).toContain('10.66.0.2/24');
       expect(await namespacesOf(prefix)).toEqual([`${prefix}dev`, `${prefix}late`, `${prefix}scan`, `${prefix}sw`]);
       pids = readState(prefix)?.pids ?? [];
       expect(pids).toHaveLength(2);
