@@ -42,6 +42,8 @@ export const historyCommand: CommandSpec = {
   args: [{ name: 'targets', description: 'only scans of exactly these targets', variadic: true }],
   options: [],
   access: 'scan',
+  // The one-shot CLI keeps no history (see AppOptions.history); the running bot does.
+  surfaces: ['terminal', 'slack', 'discord'],
   async run(input, ctx) {
     const history = ctx.services.history;
     if (!history?.store) return historyOffReport(history?.problem ?? null);
