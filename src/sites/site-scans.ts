@@ -74,7 +74,7 @@ export class SiteScans implements SitesService {
     }
     // The bot's own fence first (throws TargetError); each agent applies its own afterwards.
     if (wanted.targets.length > 0) this.scans.plan(wanted.targets);
-    this.scans.takeRateToken(request.requester);
+    if (!request.unlimited) this.scans.takeRateToken(request.requester);
 
     const progress = new FanOutProgress(sites, wanted.targets, request.progress);
     progress.start();

@@ -19,6 +19,8 @@ export interface SiteScanRequest {
   requester: string;
   timeoutMs: number;
   progress: (text: string) => void;
+  /** not counted against the rate limit (scheduled digests) */
+  unlimited?: boolean;
 }
 
 export interface SiteScanOutcome {
