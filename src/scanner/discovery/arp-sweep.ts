@@ -46,22 +46,40 @@ export function readProcArp(path = '/proc/net/arp'): NeighbourEntry[] | null {
   }
 }
 
-/** Sends the datagrams that make the kernel resolve every address; resolves once all are queued. */
-export async function provokeArp(addresses: readonly string[], log?: (message: string) => void): Promise<void> {
-  if (addresses.length === 0) return;
+/**
+ * Addresses per socket. Every datagram waiting for its ARP answer is charged to its socket's send
+ * buffer (about 200 KB by default, ~800 bytes each), and a full buffer blocks further sends until
+ * the kernel gives up on absent addresses, 3 s later. A small group per socket never fills it.
+ */
+const ADDRESSES_PER_SOCKET = 64;
+
+function sendEmptyDatagrams(addresses: readonly string[], log?: (message: string) => void): Promise<string[]> {
   const socket = dgram.createSocket('udp4');
   socket.on('error', (error) => log?.(`arp sweep: socket error ${error.message}`));
   const empty = Buffer.alloc(0);
-  let failures = 0;
-  await Promise.all(addresses.map((address) => new Promise<void>((resolve) => {
+  const failed: string[] = [];
+  return Promise.all(addresses.map((address) => new Promise<void>((resolve) => {
     socket.send(empty, DISCARD_PORT, address, (error) => {
-      if (error) failures += 1;
+      if (error) failed.push(address);
       resolve();
     });
-  })));
-  // Closing is safe: the kernel keeps the queued datagrams until ARP resolves or fails.
-  socket.close();
-  if (failures > 0) log?.(`arp sweep: ${failures} of ${addresses.length} datagrams could not be sent`);
+  }))).then(() => {
+    // Closing is safe: the kernel keeps the queued datagrams until ARP resolves or fails.
+    socket.close();
+    return failed;
+  });
+}
+
+/**
+ * Sends the datagrams that make the kernel resolve every address; resolves once all are out,
+ * with the addresses whose datagram could not be sent (e.g. the neighbour table is full).
+ */
+export async function provokeArp(addresses: readonly string[], log?: (message: string) => void): Promise<string[]> {
+  const groups: string[][] = [];
+  for (let i = 0; i < addresses.length; i += ADDRESSES_PER_SOCKET) groups.push(addresses.slice(i, i + ADDRESSES_PER_SOCKET));
+  const failed = (await Promise.all(groups.map((group) => sendEmptyDatagrams(group, log)))).flat();
+  if (failed.length > 0) log?.(`arp sweep: ${failed.length} of ${addresses.length} datagrams could not be sent (neighbour table full?)`);
+  return failed;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
