@@ -10,6 +10,7 @@ interface BenchmarkModule {
 // Loaded on demand, so one benchmark's missing tool or module does not stop the others.
 const BENCHMARKS: Record<string, () => BenchmarkModule> = {
   scan: () => require('./scan') as BenchmarkModule,
+  sites: () => require('./sites') as BenchmarkModule,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

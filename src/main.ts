@@ -1,6 +1,9 @@
 import dotenv from 'dotenv';
 import { createApp, type App } from './app';
+import { createDiscordAdapter } from './bot/discord/adapter';
+import { createSlackAdapter } from './bot/slack/adapter';
 import { startTerminal, terminalChatAdapter } from './bot/terminal/adapter';
+import type { ChatAdapter } from './bot/types';
 import { ConfigError } from './config/env';
 import { ContentError } from './content/load';
 import { RedisStartError } from './sites/connection';
@@ -10,24 +13,54 @@ import { RedisStartError } from './sites/connection';
  * or on the terminal when none is. Stops cleanly on SIGINT/SIGTERM.
  */
 
-interface Running {
-  name: string;
-  stop(): Promise<void> | void;
+interface Started {
+  adapters: ChatAdapter[];
+  /** resolves when the terminal's input ends; null for chat deployments, which run until stopped */
+  done: Promise<void> | null;
 }
 
-async function start(app: App): Promise<{ running: Running[]; done: Promise<void> | null }> {
-  const running: Running[] = [];
+/** Slack and Discord when configured; the terminal when neither is. A platform that fails to start is logged. */
+async function startAdapters(app: App): Promise<Started> {
+  const adapters: ChatAdapter[] = [];
+  const chat: Array<{ name: string; create: () => ChatAdapter }> = [];
+  if (app.config.slack) {
+    const config = app.config.slack;
+    chat.push({ name: 'Slack', create: () => createSlackAdapter({ dispatcher: app.dispatcher, config, log: app.log }) });
+  }
+  if (app.config.discord) {
+    const config = app.config.discord;
+    chat.push({ name: 'Discord', create: () => createDiscordAdapter({ dispatcher: app.dispatcher, config, log: app.log }) });
+  }
+  for (const platform of chat) {
+    const adapter = platform.create();
+    try {
+      await adapter.start();
+      adapters.push(adapter);
+      app.log.info({ platform: adapter.platform }, `${platform.name} is connected`);
+    } catch (error) {
+      app.log.error({ err: error, platform: adapter.platform }, `${platform.name} did not start`);
+      process.stderr.write(`router-audit: ${platform.name} did not start: ${(error as Error).message}\n`);
+    }
+  }
+  if (chat.length > 0) {
+    if (adapters.length === 0) throw new StartupError('no chat platform could start; see the messages above');
+    await app.history?.start(adapters);
+    return { adapters, done: null };
+  }
+
   const terminal = startTerminal(
     app.dispatcher,
     { input: process.stdin, output: process.stdout, errors: process.stderr },
     app.log,
     app.history ? { attachmentsDir: app.history.attachmentsDir } : {},
   );
-  running.push({ name: 'terminal', stop: () => terminal.stop() });
+  adapters.push(terminalChatAdapter(terminal));
   // Digests are posted through the adapters that run: load their schedules once those are up.
-  await app.history?.start([terminalChatAdapter(terminal)]);
-  return { running, done: terminal.finished };
+  await app.history?.start(adapters);
+  return { adapters, done: terminal.finished };
 }
+
+class StartupError extends Error {}
 
 /**
  * With REDIS_URL, wrong credentials stop startup with a clear message. Redis merely not up yet
@@ -64,21 +97,35 @@ export async function main(): Promise<void> {
   }
 
   if (app.sites) await checkRedis(app);
-  const { running, done } = await start(app);
+  let started: Started;
+  try {
+    started = await startAdapters(app);
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error;
+    process.stderr.write(`router-audit: ${error.message}\n`);
+    await app.shutdown();
+    process.exit(1);
+  }
+  const { adapters, done } = started;
   let stopping = false;
-  const shutdown = async (signal: string): Promise<void> => {
+  const shutdown = async (reason: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    app.log.info({ signal }, 'shutting down');
+    app.log.info({ reason }, 'shutting down');
     // Schedules first: no digest may start posting through an adapter that is going away.
     await app.history?.stop();
-    for (const adapter of running) {
-      try {
-        await adapter.stop();
-      } catch (error) {
-        app.log.warn({ err: error, adapter: adapter.name }, 'adapter did not stop cleanly');
-      }
-    }
+    // Cancel running scans while the adapters drain their commands, so the partial reports
+    // still reach their channels before the sockets close.
+    await Promise.all([
+      app.services.scans.shutdown(),
+      ...adapters.map(async (adapter) => {
+        try {
+          await adapter.stop();
+        } catch (error) {
+          app.log.warn({ err: error, adapter: adapter.platform }, 'adapter did not stop cleanly');
+        }
+      }),
+    ]);
     await app.shutdown();
     app.log.flush();
   };
