@@ -91,7 +91,7 @@ describeLab('npm start with Slack and Discord in one process', () => {
       fields: { text: 'scan 10.77.0.0/24', channel_id: 'C1', user_id: 'U1', response_url: slack.responseUrl('main') },
     });
     expect(result.status).toBe(200);
-    const report = await slack.calls.next((call) => call.method === 'chat.update' && JSON.stringify(call.args).includes('xlogin'), { timeoutMs: 30_000 });
+    const report = await slack.calls.next((call) => call.method === 'chat.update' && JSON.stringify(call.args).includes('xlogin'), 'the report with the xlogin finding', { timeoutMs: 30_000 });
     expect(JSON.stringify(report.args)).toContain('10.77.0.1');
   }, 40_000);
 
