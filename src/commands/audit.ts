@@ -1,4 +1,3 @@
-import { scanReport } from './scan-report';
 import { runScanCommand } from './scan';
 import type { CommandSpec } from './types';
 
@@ -15,8 +14,7 @@ export const auditCommand: CommandSpec = {
   options: [{ key: 'timeout', flags: '--timeout <ms>', description: 'stop after this many milliseconds and report what was found' }],
   access: 'scan',
   async run(input, ctx) {
-    const { result } = await runScanCommand([], input, ctx);
-    const report = scanReport(result);
+    const { report } = await runScanCommand([], input, ctx);
     report.title = `Audit: ${report.title}`;
     return report;
   },

@@ -55,6 +55,8 @@ export interface ScanRequestOptions {
   /** rate-limit key, e.g. "slack:U123" */
   requester: string;
   onProgress?: (progress: ScanProgressInfo) => void;
+  /** called once the request is accepted (allowlist and rate limit passed), before any result */
+  onAccepted?: (how: 'started' | 'joined') => void;
   timeoutMs?: number;
   /** not counted against a rate limit: scheduled digests, which a user set up once */
   unlimited?: boolean;
@@ -100,6 +102,7 @@ export class ScanCoordinator {
     const existing = this.running.get(key);
     if (existing) {
       if (request.onProgress) existing.listeners.add(request.onProgress);
+      request.onAccepted?.('joined');
       this.options.log.info({ targets: plan.targets, requester: request.requester }, 'joined a scan already running');
       try {
         return { result: await existing.promise, joined: true };
@@ -108,6 +111,7 @@ export class ScanCoordinator {
       }
     }
     if (!request.unlimited) this.takeRateToken(request.requester);
+    request.onAccepted?.('started');
     return { result: await this.start(key, plan, request), joined: false };
   }
 

@@ -33,21 +33,31 @@ export function requesterOf(ctx: CommandContext): string {
   return `${ctx.caller.platform}:${ctx.caller.userId}`;
 }
 
-export async function runScanCommand(targets: string[], input: ParsedInput, ctx: CommandContext): Promise<{ result: ScanResult; joined: boolean; report?: Report }> {
+/**
+ * Runs a scan for a command and builds its report: locally through the coordinator, or at the
+ * site agents when the bot has them. Shared by scan, audit and anything else that scans.
+ */
+export async function runScanCommand(targets: string[], input: ParsedInput, ctx: CommandContext): Promise<{ result: ScanResult; report: Report }> {
   const timeoutMs = timeoutFrom(input, ctx);
   // With site agents (REDIS_URL) every scan runs at a site: `site:NAME`, `site:*`, or the only one.
-  if (ctx.services.sites) return ctx.services.sites.scan(targets, { requester: requesterOf(ctx), timeoutMs, progress: ctx.progress });
+  if (ctx.services.sites) {
+    const { result, report } = await ctx.services.sites.scan(targets, { requester: requesterOf(ctx), timeoutMs, progress: ctx.progress });
+    return { result, report };
+  }
   const siteToken = targets.find(isSiteToken);
   if (siteToken) throw new UsageError(`${siteToken}: scans at sites need site agents, and this bot has none (REDIS_URL is not set).`);
   const plan = ctx.services.scans.plan(targets);
   const label = plan.targets.join(', ');
-  ctx.progress(`Scanning ${label}…`);
   const { result, joined } = await ctx.services.scans.scan(plan.targets, {
     requester: requesterOf(ctx),
     timeoutMs,
+    // Only once accepted: a rate-limited user must not see a progress message flash up and vanish.
+    onAccepted: () => ctx.progress(`Scanning ${label}…`),
     onProgress: (progress) => ctx.progress(progressLine(label, progress)),
   });
-  return { result, joined };
+  const report = scanReport(result);
+  if (joined) report.sections.unshift({ kind: 'text', text: 'A scan of these targets was already running; this is its report.' });
+  return { result, report };
 }
 
 export const scanCommand: CommandSpec = {
@@ -73,10 +83,6 @@ export const scanCommand: CommandSpec = {
   access: 'scan',
   async run(input, ctx) {
     const targets = (input.args.targets as string[] | undefined) ?? [];
-    const { result, joined, report: siteReport } = await runScanCommand(targets, input, ctx);
-    if (siteReport) return siteReport;
-    const report = scanReport(result);
-    if (joined) report.sections.unshift({ kind: 'text', text: 'A scan of these targets was already running; this is its report.' });
-    return report;
+    return (await runScanCommand(targets, input, ctx)).report;
   },
 };

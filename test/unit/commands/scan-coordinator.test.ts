@@ -112,3 +112,17 @@ describe('ScanCoordinator', () => {
     expect((await pending).result.partial).toBe(true);
   });
 });
+
+describe('ScanCoordinator acceptance', () => {
+  it('tells the requester it was accepted only after the rate limit let it through', async () => {
+    const { runner, finish } = gatedRunner();
+    const scans = coordinator(runner, { rateLimit: 1 });
+    const accepted: string[] = [];
+    const first = scans.scan(['10.0.0.1'], { requester: 'u', onAccepted: (how) => accepted.push(`first:${how}`) });
+    const joiner = scans.scan(['10.0.0.1'], { requester: 'v', onAccepted: (how) => accepted.push(`joiner:${how}`) });
+    await expect(scans.scan(['10.0.0.2'], { requester: 'u', onAccepted: () => accepted.push('limited') })).rejects.toThrow(RateLimitError);
+    expect(accepted).toEqual(['first:started', 'joiner:joined']);
+    finish(0);
+    await Promise.all([first, joiner]);
+  });
+});
