@@ -48,7 +48,16 @@ export function createApp(options: AppOptions = {}): App {
     log,
     ...(history?.recorder ? { recorder: history.recorder } : {}),
   });
-  const services: Services = { config, content, scans, log, now: () => new Date(), ...(history ? { history: history.bind(scans) } : {}), ...(sites ? { sites: sites.service(scans) } : {}) };
+  const siteService = sites?.service(scans);
+  const services: Services = {
+    config,
+    content,
+    scans,
+    log,
+    now: () => new Date(),
+    ...(history ? { history: history.bind(scans, siteService) } : {}),
+    ...(siteService ? { sites: siteService } : {}),
+  };
   return {
     config,
     log,

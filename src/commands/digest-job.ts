@@ -11,6 +11,7 @@ import { newReference } from './dispatch';
 import { messageReport } from './report';
 import { progressLine } from './scan';
 import type { ScanCoordinator } from './scan-coordinator';
+import type { SitesService } from '../sites/types';
 
 /**
  * One digest run: scan the digest's targets through the coordinator (same allowlist as everyone,
@@ -20,6 +21,10 @@ import type { ScanCoordinator } from './scan-coordinator';
 
 export interface DigestJobDeps {
   scans: ScanCoordinator;
+  /** site agents (REDIS_URL): digests of `site:` targets scan there */
+  sites?: SitesService;
+  /** the scan time limit (SCAN_TIMEOUT_MS) for scans at sites */
+  timeoutMs: number;
   store: Store;
   recorder: ScanRecorder;
   log: Logger;
@@ -37,6 +42,8 @@ export class DigestJob implements DigestExecutor {
       if (request.signal.aborted) throw error;
       return this.failure(digest, error);
     }
+    // A combined result of several sites is new: record it so the next digest can compare with it.
+    if (this.deps.recorder.idOf(result) === undefined && this.deps.sites) this.deps.recorder.record(result, { requester: `digest:${digest.id}`, site: digest.site });
     const scanId = this.deps.recorder.idOf(result) ?? null;
     const baseline = this.baselineFor(digest, result, scanId);
     const diff = baseline ? diffScans(baseline.result, result) : null;
@@ -52,11 +59,15 @@ export class DigestJob implements DigestExecutor {
 
   private async scan(digest: DigestRecord, request: BuildRequest): Promise<ScanResult> {
     const label = digest.targets.join(', ');
-    const scanning = this.deps.scans.scan(digest.targets, {
-      requester: `digest:${digest.id}`,
-      unlimited: true,
-      ...(request.progress ? { onProgress: (p) => request.progress?.(progressLine(label, p)) } : {}),
-    });
+    const requester = `digest:${digest.id}`;
+    const { sites } = this.deps;
+    const scanning = sites
+      ? sites.scan(digest.targets, { requester, unlimited: true, timeoutMs: this.deps.timeoutMs, progress: (text) => request.progress?.(text) })
+      : this.deps.scans.scan(digest.targets, {
+          requester,
+          unlimited: true,
+          ...(request.progress ? { onProgress: (p) => request.progress?.(progressLine(label, p)) } : {}),
+        });
     // The coordinator's scan cannot be cancelled per request; stop waiting for it on shutdown.
     const aborted = new Promise<never>((_, reject) => {
       if (request.signal.aborted) reject(request.signal.reason);

@@ -14,6 +14,7 @@ import type { ChartDrawer } from './digest-chart';
 import { DigestJob } from './digest-job';
 import type { HistoryServices } from './digest-services';
 import type { ScanCoordinator } from './scan-coordinator';
+import type { SitesService } from '../sites/types';
 
 /**
  * History and digests for a long-running bot, wired in three steps because the pieces need each
@@ -52,11 +53,11 @@ export class HistoryRuntime {
   }
 
   /** The services the commands use; creates the digest scheduler (not started yet). */
-  bind(scans: ScanCoordinator): HistoryServices {
+  bind(scans: ScanCoordinator, sites?: SitesService): HistoryServices {
     const { config, log } = this.options;
     const draw = this.options.draw ?? trendPng;
     if (this.store && this.recorder) {
-      const job = new DigestJob({ scans, store: this.store, recorder: this.recorder, log, draw });
+      const job = new DigestJob({ scans, store: this.store, recorder: this.recorder, log, draw, timeoutMs: config.scan.timeoutMs, ...(sites ? { sites } : {}) });
       this.scheduler = new DigestScheduler({
         store: this.store,
         executor: job,

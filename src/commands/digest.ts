@@ -3,6 +3,7 @@ import { StoreError, type DigestPlatform, type DigestRecord, type DigestSchedule
 import { historyOffReport, storeFailureReport, type HistoryServices } from './digest-services';
 import { formatTime } from './digest-time';
 import { UsageError } from './errors';
+import { checkTargets } from './site-targets';
 import { messageReport, type Report } from './report';
 import { commandPrefix } from './usage';
 import type { CommandContext, CommandSpec, ParsedInput } from './types';
@@ -82,14 +83,14 @@ function create(action: string, words: string[], input: ParsedInput, ctx: Comman
   const { schedule, targets } = scheduleFrom(action, words, zone);
   if (targets.length === 0) throw new UsageError(`Say what the digest scans, e.g. ${commandPrefix(ctx.surface)} digest ${schedule.label} 10.20.0.0/24`);
   // The same allowlist and size cap as a scan; refused targets never get a schedule.
-  const plan = ctx.services.scans.plan(targets);
+  const plan = checkTargets(targets, ctx);
   if (store.listDigests({ ...place, enabledOnly: true }).length >= MAX_DIGESTS_PER_CHANNEL) {
     return messageReport('Too many digests', `This channel has ${MAX_DIGESTS_PER_CHANNEL} digests already; turn one off first (digest off ID).`, 'refused');
   }
   const digest = store.createDigest({
     ...place,
     targets: plan.targets,
-    site: null,
+    site: plan.site,
     schedule,
     timeZone: zone,
     createdBy: `${ctx.caller.platform}:${ctx.caller.userId}`,

@@ -5,6 +5,7 @@ import { diffSummary } from './digest-report';
 import { historyOffReport, storeFailureReport } from './digest-services';
 import { formatShort } from './digest-time';
 import type { Attachment, Report, Section } from './report';
+import { checkTargets } from './site-targets';
 import { commandPrefix } from './usage';
 import type { CommandSpec } from './types';
 
@@ -50,10 +51,13 @@ export const historyCommand: CommandSpec = {
     const store = history.store;
     const zone = history.defaultTimeZone;
     const wanted = (input.args.targets as string[] | undefined) ?? [];
-    const targetsKey = wanted.length > 0 ? targetsKeyOf(ctx.services.scans.plan(wanted).targets) : undefined;
+    const checked = wanted.length > 0 ? checkTargets(wanted, ctx) : null;
+    // `history site:berlin` lists that site's scans; networks narrow it to scans of exactly those.
+    const targetsKey = checked && checked.networks.length > 0 ? targetsKeyOf(checked.networks) : undefined;
+    const site = checked?.site ?? undefined;
     try {
-      const scans = store.recentScans({ ...(targetsKey !== undefined ? { targetsKey } : {}), limit: HISTORY_ROWS });
-      const about = targetsKey ? ` of ${targetsKey.split(',').join(', ')}` : '';
+      const scans = store.recentScans({ ...(targetsKey !== undefined ? { targetsKey } : {}), ...(site ? { site } : {}), limit: HISTORY_ROWS });
+      const about = checked ? ` of ${checked.targets.join(', ')}` : '';
       if (scans.length === 0) {
         const text =
           `No scans${about} are kept yet. Run ${commandPrefix(ctx.surface)} scan TARGET…; ` +

@@ -131,11 +131,11 @@ export class SqliteStore implements Store {
     });
   }
 
-  recentScans(query: { targetsKey?: string; limit: number }): ScanSummary[] {
+  recentScans(query: { targetsKey?: string; site?: string; limit: number }): ScanSummary[] {
     return this.guard('list scans', () => {
-      const rows = query.targetsKey === undefined
-        ? this.db.prepare(`SELECT * FROM scans ORDER BY id DESC LIMIT ?`).all(query.limit)
-        : this.db.prepare(`SELECT * FROM scans WHERE targets_key = ? ORDER BY id DESC LIMIT ?`).all(query.targetsKey, query.limit);
+      const rows = this.db.prepare(`
+        SELECT * FROM scans WHERE (? IS NULL OR targets_key = ?) AND (? IS NULL OR site = ?)
+        ORDER BY id DESC LIMIT ?`).all(query.targetsKey ?? null, query.targetsKey ?? null, query.site ?? null, query.site ?? null, query.limit);
       return (rows as ScanRow[]).map(toSummary);
     });
   }

@@ -119,7 +119,7 @@ export interface Store {
   recordScan(result: ScanResult, meta: ScanMeta): number;
   scan(id: number): StoredScan | undefined;
   /** newest first */
-  recentScans(query: { targetsKey?: string; limit: number }): ScanSummary[];
+  recentScans(query: { targetsKey?: string; site?: string; limit: number }): ScanSummary[];
   /** the newest scan of the same targets before `beforeId` (complete scans only when asked) */
   previousScan(query: { targetsKey: string; beforeId?: number; complete?: boolean }): StoredScan | undefined;
 

@@ -11,6 +11,7 @@ import { loadConfig } from '../../../src/config/env';
 import { loadContent } from '../../../src/content/load';
 import { silentLogger, type Logger } from '../../../src/log';
 import type { Finding, HostRecord, ScanResult } from '../../../src/scanner/report-types';
+import type { SitesService } from '../../../src/sites/types';
 import { ManualClock, settle } from './manual-clock';
 
 /**
@@ -68,7 +69,7 @@ function recorder(platform: ChatAdapter['platform'], posts: Posted[]): ChatAdapt
   };
 }
 
-export async function digestRig(start: string, env: NodeJS.ProcessEnv = {}, options: { log?: Logger } = {}): Promise<DigestRig> {
+export async function digestRig(start: string, env: NodeJS.ProcessEnv = {}, options: { log?: Logger; sites?: SitesService } = {}): Promise<DigestRig> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'ra-digest-'));
   const config = loadConfig({ DATA_DIR: dataDir, TZ: 'Europe/Amsterdam', ...env });
   const log = options.log ?? silentLogger();
@@ -86,7 +87,11 @@ export async function digestRig(start: string, env: NodeJS.ProcessEnv = {}, opti
     interfaces: () => ({}),
     ...(runtime.recorder ? { recorder: runtime.recorder } : {}),
   });
-  const services: Services = { config, content: loadContent(), scans, log, now: () => clock.now(), history: runtime.bind(scans) };
+  const services: Services = {
+    config, content: loadContent(), scans, log, now: () => clock.now(),
+    history: runtime.bind(scans, options.sites),
+    ...(options.sites ? { sites: options.sites } : {}),
+  };
   const dispatcher = new Dispatcher(services);
   const posts: Posted[] = [];
   await runtime.start([recorder('slack', posts), recorder('discord', posts), recorder('terminal', posts)]);
