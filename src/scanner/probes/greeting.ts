@@ -76,7 +76,9 @@ export function readGreeting(socket: Socket, options: GreetingOptions): Promise<
       }
     };
 
-    const cancelWindow = scope.timer(options.windowMs, settle);
+    // When the window ends, give the poll phase one more turn: after an event-loop stall the timer
+    // fires before bytes that already arrived are delivered, and a greeting would read as silence.
+    const cancelWindow = scope.timer(options.windowMs, () => setImmediate(settle));
     const untrack = scope.track(settle);
     socket.on('data', onData);
     socket.once('end', settle);
