@@ -7,7 +7,7 @@ import { createLogger, type Logger } from './log';
 import { LocalScanRunner } from './commands/local-runner';
 import { NamespaceScanRunner } from './commands/namespace-runner';
 import { HistoryRuntime } from './commands/digest-runtime';
-import { createBotSites, type BotSites } from './sites';
+import type { BotSites } from './sites';
 
 /** Wires configuration, content, logging and the scan coordinator into the services commands use. */
 
@@ -38,7 +38,8 @@ export function createApp(options: AppOptions = {}): App {
   const log = options.log ?? createLogger({ level: config.log.level ?? options.defaultLogLevel ?? 'info', file: config.log.file, secrets: secretsOf(config) });
   const content = loadContent();
   const history = options.history ? new HistoryRuntime({ config, log }) : null;
-  const sites = options.runner ? undefined : createBotSites(config, log);
+  // BullMQ is loaded only when there are site agents to talk to.
+  const sites = options.runner || !config.redisUrl ? undefined : (require('./sites') as typeof import('./sites')).createBotSites(config, log);
   const scans = new ScanCoordinator({
     runner: options.runner ?? sites?.runner ?? (config.scan.netns ? new NamespaceScanRunner({ namespace: config.scan.netns }) : new LocalScanRunner(content)),
     policy: { allow: config.scan.allow, maxHosts: config.scan.maxHosts },
