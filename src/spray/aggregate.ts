@@ -6,6 +6,12 @@ import { AUTH_RESULTS, type AuthEvent, type AuthResult, type LogFamily } from '.
  * The only state the engine keeps while reading: one small record per distinct (source, account)
  * pair, so memory grows with pairs, never with events or file size. Every detector works from
  * these records after the last input.
+ *
+ * Layout, for speed: the pair table is open addressing over typed arrays, and each pair's numbers
+ * sit packed in two typed arrays (8 times = one 64-byte cache line, 12 counters = 48 bytes). With
+ * tens of thousands of pairs nearly every lookup misses the CPU caches, so what counts is how many
+ * separate places one event touches: nested Maps and a 25-field object (whose times V8 boxes as
+ * heap numbers) touched about three times as many, and ran 2-3x slower.
  */
 
 export const FAMILY_BIT: Record<LogFamily, number> = { entra: 1, m365: 2, windows: 4, sshd: 8, generic: 16 };
@@ -17,6 +23,46 @@ const OK = 8;
 const OTHER = 16;
 
 const HOUR = 3_600_000;
+
+// Per pair, 192 bytes (three cache lines, adjacent): the key `source \0 account` inline when it
+// is latin1 and at most 63 chars (byte 0 = its length, 255 = kept as a string instead), then 8
+// times (float64), then 12 counters (int32). A hit compares the key, updates the state and
+// touches nothing else: no key string, no state object.
+const PAIR_BYTES = 192;
+const KEY_BYTES = 64;
+const LONG_KEY = 255;
+// per-pair times (Float64Array view)
+const TIME_BASE = KEY_BYTES / 8;
+const TIME_STRIDE = PAIR_BYTES / 8;
+const T_FIRST_FAIL = 0;
+const T_LAST_FAIL = 1;
+const T_FIRST_OK = 2;
+const T_LAST_OK = 3;
+const T_FIRST_LOCK = 4;
+const T_LAST_LOCK = 5;
+const T_FIRST_SEEN = 6;
+const T_LAST_SEEN = 7;
+// per-pair counters (Int32Array view, after the times)
+const COUNT_BASE = (KEY_BYTES + 64) / 4;
+const C_FAILS = 0;
+const C_ENUM = 1;
+const C_LOCKS = 2;
+const C_OTHER = 3;
+const C_OK = 4;
+const C_SUCCESS = 5;
+/** pattern id + 1 (0 = no failure yet) */
+const C_PATTERN = 6;
+/** bits: TYPO, MIXED; families << 8 */
+const C_FLAGS = 7;
+const C_HOUR = 8;
+const C_HOUR_FAILS = 9;
+const C_PEAK_HOUR = 10;
+/** AUTH_RESULTS index of the first password-right result | the last one << 8 */
+const C_OK_RESULTS = 11;
+const COUNT_STRIDE = PAIR_BYTES / 4;
+
+const TYPO = 1;
+const MIXED = 2;
 
 /** A failure pattern: what the failures of a pair looked like (first failure seen). */
 export interface Pattern {
@@ -63,75 +109,63 @@ export class PatternTable {
   }
 }
 
+/** What the detectors read about one (source, account) pair: a snapshot taken after reading. */
 export class PairState {
   /** spray-class failures (classes.sprayFailure) */
-  fails = 0;
+  readonly fails: number;
   /** nonexistent / disabled account results (classes.enumeration) */
-  enumeration = 0;
-  locks = 0;
-  other = 0;
+  readonly enumeration: number;
+  readonly locks: number;
+  readonly other: number;
   /** password-right results (classes.passwordRight) */
-  passwordRight = 0;
-  successes = 0;
-  firstFail = Infinity;
-  lastFail = -Infinity;
-  firstOk = Infinity;
-  lastOk = -Infinity;
-  firstOkResult: AuthResult = 'success';
-  lastOkResult: AuthResult = 'success';
-  firstLock = Infinity;
-  lastLock = -Infinity;
-  /** any result */
-  firstSeen = Infinity;
-  lastSeen = -Infinity;
+  readonly passwordRight: number;
+  readonly successes: number;
+  readonly firstFail: number;
+  readonly lastFail: number;
+  readonly firstOk: number;
+  readonly lastOk: number;
+  readonly firstOkResult: AuthResult;
+  readonly lastOkResult: AuthResult;
+  readonly firstLock: number;
+  readonly lastLock: number;
+  readonly firstSeen: number;
+  readonly lastSeen: number;
   /** pattern id of the first failure, -1 before any */
-  pattern = -1;
-  mixedPatterns = false;
+  readonly pattern: number;
+  readonly mixedPatterns: boolean;
   /** a failure followed within minutes by a password-right result: a person fixing a typo */
-  typoCorrected = false;
-  /** failures per clock hour, for the brute-force rate (exact when the input is time-ordered) */
-  private hour = -1;
-  private hourFails = 0;
-  peakHourFails = 0;
+  readonly typoCorrected: boolean;
+  /** most failures in one clock hour (exact when the input is time-ordered, a lower bound if not) */
+  readonly peakHourFails: number;
+  /** FAMILY_BIT of the logs that mentioned the pair */
+  readonly families: number;
 
-  countFailure(time: number, typoMs: number): void {
-    this.fails++;
-    if (time < this.firstFail) this.firstFail = time;
-    if (time > this.lastFail) this.lastFail = time;
-    const hour = Math.floor(time / HOUR);
-    if (hour === this.hour) {
-      this.hourFails++;
-    } else {
-      this.hour = hour;
-      this.hourFails = 1;
-    }
-    if (this.hourFails > this.peakHourFails) this.peakHourFails = this.hourFails;
-    // newest-first logs (Graph) show the correction before the typo
-    if (!this.typoCorrected && ((this.firstOk >= time && this.firstOk - time <= typoMs) || (this.lastOk >= time && this.lastOk - time <= typoMs))) {
-      this.typoCorrected = true;
-    }
-  }
-
-  countPasswordRight(time: number, result: AuthResult, typoMs: number): void {
-    this.passwordRight++;
-    if (result === 'success') this.successes++;
-    if (time < this.firstOk) {
-      this.firstOk = time;
-      this.firstOkResult = result;
-    }
-    if (time > this.lastOk) {
-      this.lastOk = time;
-      this.lastOkResult = result;
-    }
-    if (!this.typoCorrected && ((time >= this.lastFail && time - this.lastFail <= typoMs) || (time >= this.firstFail && time - this.firstFail <= typoMs))) {
-      this.typoCorrected = true;
-    }
-  }
-
-  countLock(time: number): void {
-    this.locks++;
-    if (time < this.firstLock) this.firstLock = time;
-    if (time > this.lastLock) this.lastLock = time;
+  constructor(times: Float64Array, counts: Int32Array, id: number) {
+    const t = id * TIME_STRIDE + TIME_BASE;
+    const c = id * COUNT_STRIDE + COUNT_BASE;
+    this.fails = counts[c + C_FAILS]!;
+    this.enumeration = counts[c + C_ENUM]!;
+    this.locks = counts[c + C_LOCKS]!;
+    this.other = counts[c + C_OTHER]!;
+    this.passwordRight = counts[c + C_OK]!;
+    this.successes = counts[c + C_SUCCESS]!;
+    this.firstFail = times[t + T_FIRST_FAIL]!;
+    this.lastFail = times[t + T_LAST_FAIL]!;
+    this.firstOk = times[t + T_FIRST_OK]!;
+    this.lastOk = times[t + T_LAST_OK]!;
+    const okResults = counts[c + C_OK_RESULTS]!;
+    this.firstOkResult = AUTH_RESULTS[okResults & 0xff] ?? 'success';
+    this.lastOkResult = AUTH_RESULTS[(okResults >> 8) & 0xff] ?? 'success';
+    this.firstLock = times[t + T_FIRST_LOCK]!;
+    this.lastLock = times[t + T_LAST_LOCK]!;
+    this.firstSeen = times[t + T_FIRST_SEEN]!;
+    this.lastSeen = times[t + T_LAST_SEEN]!;
+    this.pattern = counts[c + C_PATTERN]! - 1;
+    const flags = counts[c + C_FLAGS]!;
+    this.mixedPatterns = (flags & MIXED) !== 0;
+    this.typoCorrected = (flags & TYPO) !== 0;
+    this.families = flags >> 8;
+    this.peakHourFails = counts[c + C_PEAK_HOUR]!;
   }
 
   /** the source had a password-right result for this account before it first failed */
@@ -140,10 +174,96 @@ export class PairState {
   }
 }
 
+/**
+ * One source's pairs, for the detectors: a view over pair ids. Pair snapshots and account names
+ * are made as they are iterated, not kept, so after reading memory stays near the packed per-pair
+ * state instead of growing by an object per pair.
+ */
 export class SourceState {
-  readonly pairs = new Map<string, PairState>();
-  /** FAMILY_BIT of every log family that mentioned this source */
-  families = 0;
+  readonly pairs: PairView;
+
+  constructor(readonly families: number, ids: Int32Array, agg: Aggregator) {
+    this.pairs = new PairView(ids, agg);
+  }
+}
+
+/** Map-like, read-only view of a source's pairs: account → PairState. */
+export class PairView implements Iterable<[string, PairState]> {
+  constructor(private readonly ids: Int32Array, private readonly agg: Aggregator) {}
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  *[Symbol.iterator](): IterableIterator<[string, PairState]> {
+    for (const id of this.ids) yield [this.agg.accountOf(id), this.agg.snapshot(id)];
+  }
+
+  *values(): IterableIterator<PairState> {
+    for (const id of this.ids) yield this.agg.snapshot(id);
+  }
+
+  get(account: string): PairState | undefined {
+    for (const id of this.ids) if (this.agg.accountOf(id) === account) return this.agg.snapshot(id);
+    return undefined;
+  }
+}
+
+/**
+ * The pairs grouped by source, built once after reading: pair ids ordered by source in one
+ * Int32Array, plus one map entry per source. Map-like: iterate [source, SourceState], or get().
+ */
+export class SourceGroups implements Iterable<[string, SourceState]> {
+  private readonly group = new Map<string, number>();
+  private readonly names: string[] = [];
+  private readonly starts: Int32Array;
+  private readonly order: Int32Array;
+  private readonly families: Int32Array;
+
+  constructor(private readonly agg: Aggregator, pairCount: number, sourceOfPair: (id: number) => string, familiesOfPair: (id: number) => number) {
+    const groupOfPair = new Int32Array(pairCount);
+    const sizes: number[] = [];
+    for (let id = 0; id < pairCount; id++) {
+      const source = sourceOfPair(id);
+      let g = this.group.get(source);
+      if (g === undefined) {
+        g = this.names.length;
+        this.group.set(source, g);
+        this.names.push(source);
+        sizes.push(0);
+      }
+      groupOfPair[id] = g;
+      sizes[g]!++;
+    }
+    const groups = this.names.length;
+    this.starts = new Int32Array(groups + 1);
+    for (let g = 0; g < groups; g++) this.starts[g + 1] = this.starts[g]! + sizes[g]!;
+    this.order = new Int32Array(pairCount);
+    this.families = new Int32Array(groups);
+    const fill = this.starts.slice(0, groups);
+    for (let id = 0; id < pairCount; id++) {
+      const g = groupOfPair[id]!;
+      this.order[fill[g]!++] = id;
+      this.families[g] = this.families[g]! | familiesOfPair(id);
+    }
+  }
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  private state(g: number): SourceState {
+    return new SourceState(this.families[g]!, this.order.subarray(this.starts[g]!, this.starts[g + 1]!), this.agg);
+  }
+
+  get(source: string): SourceState | undefined {
+    const g = this.group.get(source);
+    return g === undefined ? undefined : this.state(g);
+  }
+
+  *[Symbol.iterator](): IterableIterator<[string, SourceState]> {
+    for (let g = 0; g < this.names.length; g++) yield [this.names[g]!, this.state(g)];
+  }
 }
 
 /** Name of the source of an event: its IP, else its workstation, else "-". */
@@ -153,8 +273,29 @@ export function sourceOf(event: AuthEvent): string {
   return '-';
 }
 
+/**
+ * A seeded FNV-1a-style hash with a final avalanche: log content is attacker-controlled, so a
+ * fixed hash would let crafted account names pile into one bucket; with a random start value,
+ * collisions found for one run do not carry over to another. Two operations per character: this
+ * runs for every event.
+ */
+function hashPair(source: string, account: string, seed: number): number {
+  let h = seed;
+  for (let i = 0; i < source.length; i++) h = Math.imul(h ^ source.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ 0xff, 0x01000193);
+  for (let i = 0; i < account.length; i++) h = Math.imul(h ^ account.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+
+const INITIAL_PAIRS = 1 << 11;
+
+const RESULT_INDEX = new Map(AUTH_RESULTS.map((result, index) => [result, index]));
+
 export class Aggregator {
-  readonly sources = new Map<string, SourceState>();
   readonly patterns = new PatternTable();
   pairCount = 0;
   events = 0;
@@ -162,6 +303,19 @@ export class Aggregator {
   maxTime = -Infinity;
   private readonly flags: Record<AuthResult, number>;
   private readonly typoMs: number;
+  private readonly seed = (Math.random() * 0xffffffff) | 0 || 0x811c9dc5;
+
+  /** per slot: pair id + 1 (0 = empty) and the pair's hash, interleaved; at most half full */
+  private slots = new Int32Array(INITIAL_PAIRS * 4);
+  private mask = INITIAL_PAIRS * 2 - 1;
+  private capacity = INITIAL_PAIRS;
+  private state = new ArrayBuffer(INITIAL_PAIRS * PAIR_BYTES);
+  private keyBytes = new Uint8Array(this.state);
+  private times = new Float64Array(this.state);
+  private counts = new Int32Array(this.state);
+  /** keys that do not fit inline (long, or not latin1), by pair id */
+  private readonly longKeys = new Map<number, string>();
+  private grouped: SourceGroups | null = null;
 
   constructor(content: SprayContent) {
     const flags = {} as Record<AuthResult, number>;
@@ -178,40 +332,210 @@ export class Aggregator {
     this.typoMs = content.file.thresholds.typoCorrectionMinutes * 60_000;
   }
 
+  /** The id of the pair, created when new. */
+  private pairId(source: string, account: string): number {
+    const hash = hashPair(source, account, this.seed);
+    const slots = this.slots;
+    let slot = hash & this.mask;
+    for (;;) {
+      const stored = slots[slot * 2]!;
+      if (stored === 0) break;
+      if (slots[slot * 2 + 1] === hash && this.sameKey(stored - 1, source, account)) return stored - 1;
+      slot = (slot + 1) & this.mask;
+    }
+    const id = this.pairCount++;
+    if (id >= this.capacity) this.growPairs();
+    this.storeKey(id, source, account);
+    const t = id * TIME_STRIDE + TIME_BASE;
+    const times = this.times;
+    times[t + T_FIRST_FAIL] = Infinity;
+    times[t + T_LAST_FAIL] = -Infinity;
+    times[t + T_FIRST_OK] = Infinity;
+    times[t + T_LAST_OK] = -Infinity;
+    times[t + T_FIRST_LOCK] = Infinity;
+    times[t + T_LAST_LOCK] = -Infinity;
+    times[t + T_FIRST_SEEN] = Infinity;
+    times[t + T_LAST_SEEN] = -Infinity;
+    this.counts[id * COUNT_STRIDE + COUNT_BASE + C_HOUR] = -1;
+    slots[slot * 2] = id + 1;
+    slots[slot * 2 + 1] = hash;
+    this.grouped = null;
+    if (this.pairCount * 2 > this.mask + 1) this.growSlots();
+    return id;
+  }
+
+  private storeKey(id: number, source: string, account: string): void {
+    const bytes = this.keyBytes;
+    const k = id * PAIR_BYTES;
+    const length = source.length + 1 + account.length;
+    if (length < KEY_BYTES) {
+      let p = k + 1;
+      let latin1 = true;
+      for (let i = 0; i < source.length && latin1; i++) {
+        const c = source.charCodeAt(i);
+        latin1 = c < 256;
+        bytes[p++] = c;
+      }
+      bytes[p++] = 0;
+      for (let i = 0; i < account.length && latin1; i++) {
+        const c = account.charCodeAt(i);
+        latin1 = c < 256;
+        bytes[p++] = c;
+      }
+      if (latin1) {
+        bytes[k] = length;
+        return;
+      }
+    }
+    bytes[k] = LONG_KEY;
+    this.longKeys.set(id, detach(`${source}\u0000${account}`));
+  }
+
+  private sameKey(id: number, source: string, account: string): boolean {
+    const bytes = this.keyBytes;
+    const k = id * PAIR_BYTES;
+    const length = bytes[k]!;
+    if (length === LONG_KEY) {
+      const key = this.longKeys.get(id)!;
+      return key.length === source.length + 1 + account.length && key.charCodeAt(source.length) === 0 && key.startsWith(source) && key.endsWith(account);
+    }
+    if (length !== source.length + 1 + account.length) return false;
+    let p = k + 1;
+    for (let i = 0; i < source.length; i++) if (bytes[p++] !== source.charCodeAt(i)) return false;
+    if (bytes[p++] !== 0) return false;
+    for (let i = 0; i < account.length; i++) if (bytes[p++] !== account.charCodeAt(i)) return false;
+    return true;
+  }
+
+  /** The key of a pair as [source, account]. */
+  private keyOf(id: number): [string, string] {
+    const bytes = this.keyBytes;
+    const k = id * PAIR_BYTES;
+    const length = bytes[k]!;
+    const key = length === LONG_KEY ? this.longKeys.get(id)! : Buffer.from(bytes.buffer, k + 1, length).toString('latin1');
+    const split = key.indexOf('\u0000');
+    return [key.slice(0, split), key.slice(split + 1)];
+  }
+
+  private growPairs(): void {
+    this.capacity *= 2;
+    const state = new ArrayBuffer(this.capacity * PAIR_BYTES);
+    new Uint8Array(state).set(this.keyBytes);
+    this.state = state;
+    this.keyBytes = new Uint8Array(state);
+    this.times = new Float64Array(state);
+    this.counts = new Int32Array(state);
+  }
+
+  private growSlots(): void {
+    const old = this.slots;
+    const size = (this.mask + 1) * 2;
+    const slots = new Int32Array(size * 2);
+    const mask = size - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      const id = old[i]!;
+      if (id === 0) continue;
+      const hash = old[i + 1]!;
+      let slot = hash & mask;
+      while (slots[slot * 2] !== 0) slot = (slot + 1) & mask;
+      slots[slot * 2] = id;
+      slots[slot * 2 + 1] = hash;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+
   add(event: AuthEvent, familyBit: number): void {
     const time = event.time;
     this.events++;
     if (time < this.minTime) this.minTime = time;
     if (time > this.maxTime) this.maxTime = time;
-    const sourceKey = event.ip !== null ? event.ip : sourceOf(event);
-    let source = this.sources.get(sourceKey);
-    if (source === undefined) {
-      source = new SourceState();
-      this.sources.set(detach(sourceKey), source);
-    }
-    source.families |= familyBit;
-    let pair = source.pairs.get(event.account);
-    if (pair === undefined) {
-      pair = new PairState();
-      source.pairs.set(detach(event.account), pair);
-      this.pairCount++;
-    }
-    if (time < pair.firstSeen) pair.firstSeen = time;
-    if (time > pair.lastSeen) pair.lastSeen = time;
+    const id = this.pairId(event.ip !== null ? event.ip : sourceOf(event), event.account);
+    const times = this.times;
+    const counts = this.counts;
+    const t = id * TIME_STRIDE + TIME_BASE;
+    const c = id * COUNT_STRIDE + COUNT_BASE;
+    counts[c + C_FLAGS] = counts[c + C_FLAGS]! | (familyBit << 8);
+    if (time < times[t + T_FIRST_SEEN]!) times[t + T_FIRST_SEEN] = time;
+    if (time > times[t + T_LAST_SEEN]!) times[t + T_LAST_SEEN] = time;
     if (event.lockoutNotice === true) {
-      pair.countLock(time);
+      this.countLock(times, counts, t, c, time);
       return;
     }
     const f = this.flags[event.result];
     if (f & FAIL) {
-      pair.countFailure(time, this.typoMs);
-      const pattern = this.patterns.id(event.result, event.code, event.app);
-      if (pair.pattern < 0) pair.pattern = pattern;
-      else if (pair.pattern !== pattern) pair.mixedPatterns = true;
+      this.countFailure(times, counts, t, c, time);
+      const pattern = this.patterns.id(event.result, event.code, event.app) + 1;
+      const current = counts[c + C_PATTERN]!;
+      if (current === 0) counts[c + C_PATTERN] = pattern;
+      else if (current !== pattern) counts[c + C_FLAGS] = counts[c + C_FLAGS]! | MIXED;
     }
-    if (f & ENUM) pair.enumeration++;
-    if (f & LOCK) pair.countLock(time);
-    if (f & OK) pair.countPasswordRight(time, event.result, this.typoMs);
-    if (f & OTHER) pair.other++;
+    if (f & ENUM) counts[c + C_ENUM] = counts[c + C_ENUM]! + 1;
+    if (f & LOCK) this.countLock(times, counts, t, c, time);
+    if (f & OK) this.countPasswordRight(times, counts, t, c, time, event.result);
+    if (f & OTHER) counts[c + C_OTHER] = counts[c + C_OTHER]! + 1;
+  }
+
+  private countFailure(times: Float64Array, counts: Int32Array, t: number, c: number, time: number): void {
+    counts[c + C_FAILS] = counts[c + C_FAILS]! + 1;
+    if (time < times[t + T_FIRST_FAIL]!) times[t + T_FIRST_FAIL] = time;
+    if (time > times[t + T_LAST_FAIL]!) times[t + T_LAST_FAIL] = time;
+    const hour = Math.floor(time / HOUR);
+    let inHour = 1;
+    if (counts[c + C_HOUR] === hour) inHour = counts[c + C_HOUR_FAILS]! + 1;
+    else counts[c + C_HOUR] = hour;
+    counts[c + C_HOUR_FAILS] = inHour;
+    if (inHour > counts[c + C_PEAK_HOUR]!) counts[c + C_PEAK_HOUR] = inHour;
+    // newest-first logs (Graph) show the correction before the typo
+    if ((counts[c + C_FLAGS]! & TYPO) === 0) {
+      const firstOk = times[t + T_FIRST_OK]!;
+      const lastOk = times[t + T_LAST_OK]!;
+      if ((firstOk >= time && firstOk - time <= this.typoMs) || (lastOk >= time && lastOk - time <= this.typoMs)) {
+        counts[c + C_FLAGS] = counts[c + C_FLAGS]! | TYPO;
+      }
+    }
+  }
+
+  private countPasswordRight(times: Float64Array, counts: Int32Array, t: number, c: number, time: number, result: AuthResult): void {
+    counts[c + C_OK] = counts[c + C_OK]! + 1;
+    if (result === 'success') counts[c + C_SUCCESS] = counts[c + C_SUCCESS]! + 1;
+    const index = RESULT_INDEX.get(result) ?? 0;
+    if (time < times[t + T_FIRST_OK]!) {
+      times[t + T_FIRST_OK] = time;
+      counts[c + C_OK_RESULTS] = (counts[c + C_OK_RESULTS]! & ~0xff) | index;
+    }
+    if (time > times[t + T_LAST_OK]!) {
+      times[t + T_LAST_OK] = time;
+      counts[c + C_OK_RESULTS] = (counts[c + C_OK_RESULTS]! & 0xff) | (index << 8);
+    }
+    if ((counts[c + C_FLAGS]! & TYPO) === 0) {
+      const firstFail = times[t + T_FIRST_FAIL]!;
+      const lastFail = times[t + T_LAST_FAIL]!;
+      if ((time >= lastFail && time - lastFail <= this.typoMs) || (time >= firstFail && time - firstFail <= this.typoMs)) {
+        counts[c + C_FLAGS] = counts[c + C_FLAGS]! | TYPO;
+      }
+    }
+  }
+
+  private countLock(times: Float64Array, counts: Int32Array, t: number, c: number, time: number): void {
+    counts[c + C_LOCKS] = counts[c + C_LOCKS]! + 1;
+    if (time < times[t + T_FIRST_LOCK]!) times[t + T_FIRST_LOCK] = time;
+    if (time > times[t + T_LAST_LOCK]!) times[t + T_LAST_LOCK] = time;
+  }
+
+  /** A snapshot of one pair's numbers (a new object each call). */
+  snapshot(id: number): PairState {
+    return new PairState(this.times, this.counts, id);
+  }
+
+  /** The account of a pair. */
+  accountOf(id: number): string {
+    return this.keyOf(id)[1];
+  }
+
+  /** The pairs grouped by source, for the detectors (built once, after the last event). */
+  get sources(): SourceGroups {
+    this.grouped ??= new SourceGroups(this, this.pairCount, (id) => this.keyOf(id)[0], (id) => this.counts[id * COUNT_STRIDE + COUNT_BASE + C_FLAGS]! >> 8);
+    return this.grouped;
   }
 }

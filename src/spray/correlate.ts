@@ -31,12 +31,19 @@ interface SourceFacts {
   sampleAccounts: string[];
 }
 
-/** What the spray report knows per source: the hidden index when present, else its findings. */
-function factsBySource(spray: SprayReport): Map<string, SourceFacts> {
+/**
+ * What the spray report knows about the sources that matter here: the attack sources and the
+ * candidate addresses (LAN hosts, site addresses). From the hidden index when present, else from
+ * the findings (a report read back from JSON).
+ */
+function factsBySource(spray: SprayReport, candidates: Iterable<string>): Map<string, SourceFacts> {
   const facts = new Map<string, SourceFacts>();
   const index = spray[SOURCE_INDEX];
   if (index) {
-    for (const [source, totals] of index) {
+    for (const source of [...index.attacked(), ...candidates]) {
+      if (facts.has(source)) continue;
+      const totals = index.get(source);
+      if (!totals) continue;
       facts.set(source, {
         attacks: new Set(totals.attacks),
         first: totals.first,
@@ -47,7 +54,6 @@ function factsBySource(spray: SprayReport): Map<string, SourceFacts> {
     }
     return facts;
   }
-  // A report read back from JSON: only the sources its findings list.
   for (const finding of spray.findings) {
     const start = Date.parse(finding.window.start);
     const end = Date.parse(finding.window.end);
@@ -80,7 +86,7 @@ export function correlateWithScan(spray: SprayReport, scan: ScanResult, options:
   const quad7 = scan.findings.filter((f) => quad7Pattern.test(f.id) && severityRank(f.severity) <= severityRank(minSeverity));
   const quad7Routers = [...new Set(quad7.map((f) => f.ip))];
   const hosts = new Map(scan.hosts.map((host) => [host.ip, host]));
-  const facts = factsBySource(spray);
+  const facts = factsBySource(spray, [...hosts.keys(), ...(options.siteAddresses ?? [])]);
   const drafts: FindingDraft[] = [];
 
   // 1. A spraying address is a device on this LAN.

@@ -24,8 +24,8 @@ interface PairRef {
   pair: PairState;
 }
 
-function pairsOf(source: SourceState): Array<[string, PairState]> {
-  return [...source.pairs];
+function pairsOf(source: SourceState): Iterable<[string, PairState]> {
+  return source.pairs;
 }
 
 function patternOf(ctx: Context, pair: PairState): Pattern | null {

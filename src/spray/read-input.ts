@@ -8,7 +8,7 @@ import { JournaldSshdReader, SshdMessages, SyslogSshdReader, type SshdSink } fro
 import { windowsBuilder, windowsFast, windowsObjectMapper, type WindowsField } from './formats/windows';
 import { headText, openInput, type OpenedInput } from './input';
 import { MalformedLog } from './malformed';
-import { forEachCsvRow, guessDelimiter, type RowHandler } from './readers/csv';
+import { forEachCsvRow, guessDelimiter, type CsvRow, type RowHandler } from './readers/csv';
 import { forEachJsonElement } from './readers/json-doc';
 import { forEachLine, hasHighBytes, utf8Of, type Chunk } from './readers/lines';
 import { familyOfRecord, sniffContainer, type Container, type FormatChoice } from './sniff';
@@ -84,6 +84,13 @@ class InputRun implements SshdSink {
   take(outcome: MapOutcome, lineNo: number, text: () => string): void {
     if (outcome === null) this.summary.skipped++;
     else if (typeof outcome === 'string') this.malformedLog.add(lineNo, outcome, text());
+    else this.event(outcome);
+  }
+
+  /** take() for a CSV row, without allocating a closure per row */
+  takeRow(outcome: MapOutcome, lineNo: number, row: CsvRow): void {
+    if (outcome === null) this.summary.skipped++;
+    else if (typeof outcome === 'string') this.malformedLog.add(lineNo, outcome, row.text());
     else this.event(outcome);
   }
 
@@ -187,10 +194,49 @@ function pageRecords(record: unknown): unknown[] | null {
   return null;
 }
 
+const NO_FAST = Symbol('no fast path');
+
+/**
+ * The fast path for one input: fields straight from the record's text, no JSON.parse. It is
+ * checked against the full parse on the first records and every Nth after; on a disagreement it
+ * switches itself off for the rest of the input (and the disagreeing record takes the full result).
+ */
+class FastPath {
+  private enabled = true;
+  private uses = 0;
+
+  constructor(private readonly router: RecordRouter, private readonly summary: InputSummary) {}
+
+  run(
+    chunk: Chunk, start: number, end: number, lineNo: number,
+    full: (chunk: Chunk, start: number, end: number, lineNo: number) => MapOutcome | undefined,
+  ): MapOutcome | undefined | typeof NO_FAST {
+    const fast = this.router.fast;
+    if (!this.enabled || !fast) return NO_FAST;
+    const fields = fast.extract(chunk, start, end);
+    if (!fields) return NO_FAST;
+    const outcome = this.router.build!(fields);
+    this.uses++;
+    if (this.uses <= FAST_CHECK_FIRST || this.uses % FAST_CHECK_EVERY === 0) {
+      const checked = full(chunk, start, end, lineNo);
+      if (checked !== undefined && !sameEvent(outcome, checked)) {
+        // the shape has a needed key somewhere else too (or another quirk): trust JSON.parse from here on
+        this.enabled = false;
+        this.summary.fastPath = false;
+        return checked;
+      }
+    }
+    return outcome;
+  }
+
+  finish(): void {
+    if (this.router.fast && this.summary.fastPath === undefined) this.summary.fastPath = true;
+  }
+}
+
 async function readNdjson(input: OpenedInput, run: InputRun, options: ReadOptions): Promise<boolean> {
   const router = new RecordRouter(run, options.content, options.format.family);
-  let fastOn = true;
-  let fastUses = 0;
+  const fastPath = new FastPath(router, run.summary);
   const handleParsed = (record: unknown, lineNo: number, text: () => string): MapOutcome | undefined => {
     const page = pageRecords(record);
     if (page) {
@@ -209,49 +255,36 @@ async function readNdjson(input: OpenedInput, run: InputRun, options: ReadOption
     return handleParsed(parsed.value, lineNo, () => text);
   };
   const completed = await forEachLine(input.chunks, (chunk, start, end, lineNo) => {
-    if (fastOn && router.fast) {
-      const fields = router.fast.extract(chunk, start, end);
-      if (fields) {
-        const outcome = router.build!(fields);
-        fastUses++;
-        if (fastUses <= FAST_CHECK_FIRST || fastUses % FAST_CHECK_EVERY === 0) {
-          const checked = full(chunk, start, end, lineNo);
-          if (checked !== undefined && !sameEvent(outcome, checked)) {
-            // The shape has the same key somewhere else (or another quirk): trust JSON.parse from here on.
-            fastOn = false;
-            run.summary.fastPath = false;
-            run.takeLine(checked, lineNo, chunk, start, end);
-            return;
-          }
-        }
-        run.takeLine(outcome, lineNo, chunk, start, end);
-        return;
-      }
-    }
-    const outcome = full(chunk, start, end, lineNo);
+    let outcome = fastPath.run(chunk, start, end, lineNo, full);
+    if (outcome === NO_FAST) outcome = full(chunk, start, end, lineNo);
     if (outcome !== undefined) run.takeLine(outcome, lineNo, chunk, start, end);
   }, {
     signal: options.signal,
     onOversized: (lineNo) => run.malformed(lineNo, 'line longer than 64 MiB; skipped'),
   });
   router.finish();
-  if (router.fast && run.summary.fastPath === undefined) run.summary.fastPath = true;
+  fastPath.finish();
   return completed;
 }
 
 async function readJsonDocument(input: OpenedInput, run: InputRun, options: ReadOptions): Promise<boolean> {
   const router = new RecordRouter(run, options.content, options.format.family);
+  const fastPath = new FastPath(router, run.summary);
+  const full = (chunk: Chunk, start: number, end: number, index: number): MapOutcome | undefined => {
+    const parsed = parseJson(utf8Of(chunk, start, end));
+    if ('error' in parsed) return `record is not valid JSON (${parsed.error})`;
+    return router.map(parsed.value, index);
+  };
   const outcome = await forEachJsonElement(input.chunks, (chunk, start, end, index) => {
-    const text = chunk.bytes.toString('utf8', start, end);
-    const parsed = parseJson(text);
-    if ('error' in parsed) {
-      run.malformed(index, `record is not valid JSON (${parsed.error})`, text);
-      return;
-    }
-    const mapped = router.map(parsed.value, index);
-    if (mapped !== undefined) run.take(mapped, index, () => text);
+    // the record on its own, as latin1 text (index = byte index) for the fast path
+    const bytes = chunk.bytes.subarray(start, end);
+    const record: Chunk = { text: bytes.toString('latin1'), bytes };
+    let mapped = fastPath.run(record, 0, bytes.length, index, full);
+    if (mapped === NO_FAST) mapped = full(record, 0, bytes.length, index);
+    if (mapped !== undefined) run.takeLine(mapped, index, record, 0, bytes.length);
   }, { signal: options.signal });
   router.finish();
+  fastPath.finish();
   if (outcome.kind === 'broken') {
     run.malformed(0, `JSON structure broken at byte ${outcome.offset} (${outcome.reason}); the rest of the file was skipped`);
   }
@@ -264,22 +297,20 @@ function csvHandler(header: string[], run: InputRun, options: ReadOptions): RowH
   const { content, format, columnMap } = options;
   const forced = format.family;
   const wantGeneric = forced === 'generic' || (forced === undefined && columnMap !== undefined);
-  const text = (row: string[]) => () => row.join(',');
   if (wantGeneric) {
     if (!columnMap) return 'the generic CSV format needs a column map ({ time, account, result, ip?, app? })';
     const columns = genericColumns(header, columnMap);
     if (typeof columns === 'string') return columns;
     run.setFamily('generic');
     const map = genericRowMapper(content, columns);
-    return (row, lineNo) => run.take(map(row), lineNo, text(row));
+    return (row, lineNo) => run.takeRow(map(row), lineNo, row);
   }
   const m365Columns = mapHeader(header, content.file.fields.m365.csv);
   if (forced === 'm365' || (forced === undefined && m365Columns.auditData >= 0)) {
     if (m365Columns.auditData < 0) return `no AuditData column in the header (${header.slice(0, 20).join(', ')})`;
     run.setFamily('m365');
-    const extract = rowExtractor(m365Columns);
-    const map = m365CsvMapper(content);
-    return (row, lineNo) => run.take(map(extract(row)), lineNo, text(row));
+    const map = m365CsvMapper(content, m365Columns);
+    return (row, lineNo) => run.takeRow(map(row), lineNo, row);
   }
   const entraColumns = mapHeader<EntraCsvField>(header, content.file.fields.entra.csv);
   const entraLike = entraColumns.time >= 0 && entraColumns.account >= 0 && (entraColumns.code >= 0 || entraColumns.status >= 0);
@@ -288,7 +319,7 @@ function csvHandler(header: string[], run: InputRun, options: ReadOptions): RowH
     run.setFamily('entra');
     const extract = rowExtractor(entraColumns);
     const build = entraBuilder(content);
-    return (row, lineNo) => run.take(build(extract(row)), lineNo, text(row));
+    return (row, lineNo) => run.takeRow(build(extract(row)), lineNo, row);
   }
   if (forced) return `${forced} logs are not read from CSV`;
   return `CSV header not recognised (${header.slice(0, 12).join(', ')}${header.length > 12 ? ', …' : ''}); `

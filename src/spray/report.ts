@@ -2,7 +2,7 @@ import type { Aggregator } from './aggregate';
 import type { SprayContent } from './content';
 import { isoTime, toFinding, type FindingDraft } from './findings';
 import { severityRank } from '../scanner/types';
-import { SOURCE_INDEX, type InputSummary, type SourceIndex, type SprayReport } from './types';
+import { SOURCE_INDEX, type InputSummary, type SourceIndex, type SourceTotals, type SprayReport } from './types';
 
 /** The one place a SprayReport is put together. */
 
@@ -18,25 +18,28 @@ function sourceIndex(agg: Aggregator, drafts: FindingDraft[]): SourceIndex {
       attacks.set(source, ids);
     }
   }
-  const index: SourceIndex = new Map();
-  for (const [source, state] of agg.sources) {
-    let failures = 0;
-    let passwordRight = 0;
-    let successes = 0;
-    let first = Infinity;
-    let last = -Infinity;
-    const sampleAccounts: string[] = [];
-    for (const [account, pair] of state.pairs) {
-      failures += pair.fails + pair.other;
-      passwordRight += pair.passwordRight;
-      successes += pair.successes;
-      if (pair.passwordRight > 0 && sampleAccounts.length < 3) sampleAccounts.push(account);
-      if (pair.firstSeen < first) first = pair.firstSeen;
-      if (pair.lastSeen > last) last = pair.lastSeen;
-    }
-    index.set(source, { failures, passwordRight, successes, accounts: state.pairs.size, sampleAccounts, first, last, attacks: attacks.get(source) ?? [] });
-  }
-  return index;
+  return {
+    attacked: () => attacks.keys(),
+    get(source: string): SourceTotals | undefined {
+      const state = agg.sources.get(source);
+      if (!state) return undefined;
+      let failures = 0;
+      let passwordRight = 0;
+      let successes = 0;
+      let first = Infinity;
+      let last = -Infinity;
+      const sampleAccounts: string[] = [];
+      for (const [account, pair] of state.pairs) {
+        failures += pair.fails + pair.other;
+        passwordRight += pair.passwordRight;
+        successes += pair.successes;
+        if (pair.passwordRight > 0 && sampleAccounts.length < 3) sampleAccounts.push(account);
+        if (pair.firstSeen < first) first = pair.firstSeen;
+        if (pair.lastSeen > last) last = pair.lastSeen;
+      }
+      return { failures, passwordRight, successes, accounts: state.pairs.size, sampleAccounts, first, last, attacks: attacks.get(source) ?? [] };
+    },
+  };
 }
 
 export function buildSprayReport(

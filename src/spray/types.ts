@@ -115,7 +115,7 @@ export interface SprayReport {
   [SOURCE_INDEX]?: SourceIndex;
 }
 
-/** Per-source totals kept beside a report (not in its JSON) for correlation with a LAN scan. */
+/** One source's totals, for correlation with a LAN scan. */
 export interface SourceTotals {
   failures: number;
   /** password-right results (success, MFA-blocked, expired) */
@@ -129,5 +129,13 @@ export interface SourceTotals {
   /** ids of the attack findings (spray, brute force, enumeration, lockouts) that name this source */
   attacks: string[];
 }
-export type SourceIndex = Map<string, SourceTotals>;
+/**
+ * Kept beside a report (not in its JSON) for correlation with a LAN scan. Totals are computed on
+ * demand from the engine's per-pair state, which the report keeps alive while it is referenced.
+ */
+export interface SourceIndex {
+  get(source: string): SourceTotals | undefined;
+  /** every source that an attack finding names (complete, not capped like finding.sources) */
+  attacked(): Iterable<string>;
+}
 export const SOURCE_INDEX: unique symbol = Symbol('spray.sourceIndex');

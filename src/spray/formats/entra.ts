@@ -32,12 +32,23 @@ function resultFromStatus(status: unknown, content: SprayContent): { result: Aut
 }
 
 export function entraBuilder(content: SprayContent): (fields: Fields<EntraField>) => MapOutcome {
+  // Graph writes errorCode as a number: one string per distinct code, not one per event
+  const codeTexts = new Map<number, string>();
+  const codeText = (value: unknown): string => {
+    if (typeof value !== 'number') return text(value).trim();
+    let cached = codeTexts.get(value);
+    if (cached === undefined) {
+      cached = String(value);
+      if (codeTexts.size < 4096) codeTexts.set(value, cached);
+    }
+    return cached;
+  };
   return (fields) => {
     const time = parseTime(fields.time);
     if (Number.isNaN(time)) return 'no valid sign-in time (createdDateTime / TimeGenerated)';
     const account = normaliseAccount(text(fields.account));
     if (account === null) return 'no user principal name';
-    let code: string | null = text(fields.code).trim();
+    let code: string | null = codeText(fields.code);
     let result: AuthResult | undefined;
     if (code !== '') {
       result = content.entraCodes.get(code) ?? 'other_failure';

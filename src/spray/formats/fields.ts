@@ -1,3 +1,4 @@
+import type { CsvRow } from '../readers/csv';
 import type { Chunk } from '../readers/lines';
 import { normaliseWord } from '../content';
 import type { AuthEvent } from '../types';
@@ -69,11 +70,11 @@ export function mapHeader<F extends string>(header: string[], aliases: Record<F,
   return result;
 }
 
-export function rowExtractor<F extends string>(columns: Record<F, number>): (row: string[]) => Fields<F> {
+export function rowExtractor<F extends string>(columns: Record<F, number>): (row: CsvRow) => Fields<F> {
   const entries = (Object.keys(columns) as F[]).map((name) => [name, columns[name]] as const);
   return (row) => {
     const fields = {} as Fields<F>;
-    for (const [name, index] of entries) fields[name] = index >= 0 ? row[index] : undefined;
+    for (const [name, index] of entries) fields[name] = index >= 0 ? row.get(index) : undefined;
     return fields;
   };
 }
@@ -88,7 +89,11 @@ for (const c of [0x20, 0x09, 0x0a, 0x0d]) WS[c] = 1;
 /** Why the fast path gave up on a line: the line then goes through JSON.parse. */
 const GIVE_UP = Symbol('give up');
 
-function primitiveAt(line: string, bytes: Buffer, base: number, keyEnd: number): unknown {
+/**
+ * The primitive value after a key. `doubled`: the JSON sits inside a CSV field, every quote written
+ * twice ("" for "): strings open and close with "".
+ */
+function primitiveAt(line: string, bytes: Buffer, base: number, keyEnd: number, doubled: boolean): unknown {
   const end = line.length;
   let i = keyEnd;
   let c = line.charCodeAt(i);
@@ -103,14 +108,20 @@ function primitiveAt(line: string, bytes: Buffer, base: number, keyEnd: number):
     c = line.charCodeAt(i);
   }
   if (c === 34) {
-    const close = line.indexOf('"', i + 1);
-    if (close < 0) return GIVE_UP;
+    if (doubled) {
+      if (line.charCodeAt(i + 1) !== 34) return GIVE_UP;
+      i++;
+    }
+    // one pass to the closing quote, watching for escapes and non-ASCII bytes
     let high = false;
-    for (let j = i + 1; j < close; j++) {
-      const d = line.charCodeAt(j);
+    let close = i + 1;
+    for (; close < end; close++) {
+      const d = line.charCodeAt(close);
+      if (d === 34) break;
       if (d === 92) return GIVE_UP; // an escape: let JSON.parse decode it
       if (d > 127) high = true;
     }
+    if (close >= end || (doubled && line.charCodeAt(close + 1) !== 34)) return GIVE_UP;
     if (high) return bytes.toString('utf8', base + i + 1, base + close);
     return line.slice(i + 1, close);
   }
@@ -150,6 +161,8 @@ export interface FastExtractor<F extends string> {
 export interface FastPlanOptions<F extends string> {
   /** without these the line goes to JSON.parse */
   required: F[];
+  /** the JSON is the text of a CSV field with its quotes still doubled */
+  doubledQuotes?: boolean;
   /** fields read only when another field is absent (e.g. a status word only without a code) */
   onlyWithout?: Partial<Record<F, F>>;
 }
@@ -165,6 +178,8 @@ export interface FastPlanOptions<F extends string> {
 interface PlannedField<F extends string> {
   name: F;
   needles: string[];
+  /** the needle that matched on the last line: one export uses one spelling, so it goes first */
+  preferred: number;
   required: boolean;
   onlyWithout: F | undefined;
   /** where the field was found on the last line (for the search order) */
@@ -178,9 +193,10 @@ export function fastExtractor<F extends string>(paths: Record<F, string[]>, opti
       name,
       // without the opening quote: V8 searches much faster for a needle that starts with a rarer
       // character than '"'; the quote before it is checked after a hit
-      needles: leaves.map((leaf) => `${leaf}"`),
+      needles: leaves.map((leaf) => (options.doubledQuotes ? `${leaf}""` : `${leaf}"`)),
       required: options.required.includes(name),
       onlyWithout: options.onlyWithout?.[name],
+      preferred: 0,
       seenAt: 0,
     };
   });
@@ -191,10 +207,11 @@ export function fastExtractor<F extends string>(paths: Record<F, string[]>, opti
   const fields = {} as Fields<F>;
   for (const field of plan) fields[field.name] = undefined;
 
+  const doubled = options.doubledQuotes === true;
   /** First occurrence of needle at or after `from` that is a key (preceded by a quote), else -1. */
   const find = (line: string, needle: string, from: number): number => {
     let at = line.indexOf(needle, from);
-    while (at > 0 && line.charCodeAt(at - 1) !== 34) at = line.indexOf(needle, at + 1);
+    while (at > 0 && (line.charCodeAt(at - 1) !== 34 || (doubled && line.charCodeAt(at - 2) !== 34))) at = line.indexOf(needle, at + 1);
     return at;
   };
 
@@ -215,17 +232,22 @@ export function fastExtractor<F extends string>(paths: Record<F, string[]>, opti
       for (const field of plan) {
         let value: unknown = undefined;
         if (field.onlyWithout === undefined || fields[field.onlyWithout] === undefined) {
-          for (const needle of field.needles) {
+          const count = field.needles.length;
+          for (let k = 0; k < count; k++) {
+            // the preferred spelling first, then the others in their path order
+            const index = k === 0 ? field.preferred : k <= field.preferred ? k - 1 : k;
+            const needle = field.needles[index]!;
             let at = find(line, needle, from);
             if (at < 0 && from > 1) at = find(line, needle, 1);
             if (at < 0) continue;
-            const found = primitiveAt(line, chunk.bytes, start, at + needle.length);
+            const found = primitiveAt(line, chunk.bytes, start, at + needle.length, doubled);
             if (found === GIVE_UP) return null;
             if (found !== null && found !== '') {
               value = found;
               if (at < from) ordered = false;
               else from = at + needle.length;
               field.seenAt = at;
+              field.preferred = index;
               break;
             }
           }

@@ -1,6 +1,7 @@
 import { normaliseCode, normaliseWord, type SprayContent } from '../content';
 import { normaliseAccount, normaliseIp, parseTime } from '../normalise';
 import type { AuthResult, ColumnMap } from '../types';
+import type { CsvRow } from '../readers/csv';
 import { normaliseHeader, text, type MapOutcome } from './fields';
 
 /**
@@ -41,8 +42,8 @@ export function genericColumns(header: string[], map: ColumnMap): Record<keyof C
   return columns;
 }
 
-export function genericRowMapper(content: SprayContent, columns: Record<keyof ColumnMap, number>): (row: string[]) => MapOutcome {
-  const cell = (row: string[], index: number): string => (index >= 0 ? text(row[index]) : '');
+export function genericRowMapper(content: SprayContent, columns: Record<keyof ColumnMap, number>): (row: CsvRow) => MapOutcome {
+  const cell = (row: CsvRow, index: number): string => (index >= 0 ? text(row.get(index)) : '');
   return (row) => {
     const time = parseTime(cell(row, columns.time));
     if (Number.isNaN(time)) return `no valid time in column ${columns.time + 1}`;
@@ -54,8 +55,4 @@ export function genericRowMapper(content: SprayContent, columns: Record<keyof Co
     const app = cell(row, columns.app).trim();
     return { time, account, ip: normaliseIp(cell(row, columns.ip)), result, app: app === '' ? null : app, code: raw };
   };
-}
-
-export function isMapOutcomeEvent(outcome: MapOutcome): outcome is Exclude<MapOutcome, string | null> {
-  return outcome !== null && typeof outcome !== 'string';
 }

@@ -18,6 +18,8 @@ export interface LineOptions {
   /** a line longer than this is reported and skipped, so one bad file cannot exhaust memory */
   maxLineBytes?: number;
   onOversized?: (lineNo: number) => void;
+  /** hand over empty lines too (CSV: a blank line inside a quoted field is data) */
+  keepEmpty?: boolean;
 }
 
 /** Text of a line as UTF-8 (the latin1 text is only right for ASCII). */
@@ -46,6 +48,7 @@ const WINDOW = 64 * 1024;
  */
 export async function forEachLine(chunks: AsyncIterable<Buffer>, onLine: LineHandler, options: LineOptions = {}): Promise<boolean> {
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
+  const minLength = options.keepEmpty ? 0 : 1;
   let carry: Buffer[] = [];
   let carryLength = 0;
   let lineNo = 0;
@@ -66,7 +69,7 @@ export async function forEachLine(chunks: AsyncIterable<Buffer>, onLine: LineHan
       if (nl < 0) return;
       lineNo++;
       const end = nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl;
-      if (end > start) onLine(chunk, start, end, lineNo);
+      if (end - start >= minLength) onLine(chunk, start, end, lineNo);
       start = nl + 1;
     }
   };

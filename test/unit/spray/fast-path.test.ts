@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadSprayContent } from '../../../src/spray/content';
 import { entraFast } from '../../../src/spray/formats/entra';
-import type { FastExtractor } from '../../../src/spray/formats/fields';
+import { fastExtractor, type FastExtractor } from '../../../src/spray/formats/fields';
 import { windowsFast } from '../../../src/spray/formats/windows';
 import type { Chunk } from '../../../src/spray/readers/lines';
 import { fixture, readEvents, tempDir } from './helpers';
@@ -43,6 +43,16 @@ describe('NDJSON fast path', () => {
     const fast = windowsFast(content);
     const line = '{"@timestamp":"2024-10-07T13:00:00.123Z","winlog":{"event_id":"4625","event_data":{"TargetUserName":"ALICE","Status":"0xc000006d","SubStatus":"0xc000006a","LogonType":"3","IpAddress":"10.20.0.99"}}}';
     expect(extract(fast, line)).toMatchObject({ eventId: '4625', account: 'ALICE', subStatus: '0xc000006a', ip: '10.20.0.99' });
+  });
+
+  it('reads JSON inside a CSV field with its quotes still doubled (Purview AuditData) without unescaping it', () => {
+    const fast = fastExtractor(content.file.fields.m365.json, { required: ['operation', 'time', 'account'], doubledQuotes: true });
+    const audit = JSON.stringify({ CreationTime: '2024-10-02T09:14:41', Operation: 'UserLoginFailed', UserId: 'meganb@contoso.com', ClientIP: '198.19.4.17', ErrorNumber: '50126', RecordType: 15 });
+    expect(extract(fast, audit.replace(/"/g, '""'))).toMatchObject({
+      time: '2024-10-02T09:14:41', operation: 'UserLoginFailed', account: 'meganb@contoso.com', ip: '198.19.4.17', code: '50126',
+    });
+    // an escaped quote inside a value goes to JSON.parse
+    expect(extract(fast, JSON.stringify({ CreationTime: 'x', Operation: 'a"b', UserId: 'u' }).replace(/"/g, '""'))).toBeNull();
   });
 
   it('agrees with the full parse on the realistic samples', async () => {
