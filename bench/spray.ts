@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import {
   entraScenario, graphRecord, PORTAL_HEADER, portalRow, PURVIEW_HEADER, purviewRow, rng, winlogbeatRecord, type SimSignIn, type SimWindowsEvent,
 } from '../scripts/gen-spray-fixtures';
-import { analyseSprayLogs } from '../src/spray';
+import { analyseSprayLogs, type ColumnMap } from '../src/spray';
 import { machineInfo } from './machine';
 import { writeSection } from './report';
 
@@ -113,7 +113,7 @@ interface FormatSpec {
   name: string;
   label: string;
   file: string;
-  options?: { format?: string; columnMap?: Record<string, string> };
+  options?: { format?: string; columnMap?: ColumnMap };
   write(out: FileWriter, events: Iterable<SimSignIn>, random: () => number): number;
 }
 
@@ -229,7 +229,7 @@ async function child(spec: string): Promise<void> {
   const cpu0 = process.cpuUsage();
   const main0 = mainThreadCpuMs();
   const t0 = performance.now();
-  const report = await analyseSprayLogs(files, { ...options, columnMap: options?.columnMap as never, now: new Date('2024-12-01T00:00:00Z') });
+  const report = await analyseSprayLogs(files, { ...options, now: new Date('2024-12-01T00:00:00Z') });
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const out: ChildResult = {
@@ -319,8 +319,8 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }
-  const ndjson = rows.find((r) => r.spec.name === 'entra-ndjson');
-  return ndjson && ndjson.result.events / (ndjson.result.wallMs / 1000) < 500_000 ? 0 : 0;
+  // a missed goal is reported in the text, not as a failure: the numbers depend on the machine
+  return 0;
 }
 
 function render(rows: Row[], scaling: Array<{ label: string; result: ChildResult }>, total: number, load0: number, load1: number): string {
@@ -355,8 +355,11 @@ function render(rows: Row[], scaling: Array<{ label: string; result: ChildResult
     lines.push('| run | events | distinct (source, account) pairs | peak RSS |');
     lines.push('|---|---|---|---|');
     for (const { label, result } of scaling) lines.push(`| ${label} | ${fmt(result.events)} | ${fmt(result.pairs)} | ${fmt(result.maxRssMb)} MiB |`);
+    const base = scaling[0]!.result;
+    const many = scaling[2]!.result;
+    const perPair = ((many.maxRssMb - base.maxRssMb) * 2 ** 20) / Math.max(1, many.pairs - base.pairs);
     lines.push('');
-    lines.push('Three times the events with the same population leaves the peak RSS where it was; ten times the pairs raises it: the engine keeps one small record per pair (about 200 bytes with its map entry) and nothing per event.');
+    lines.push(`Three times the events with the same population leave the peak RSS where it was; ten times the pairs raise it, by about ${fmt(perPair)} bytes per added pair at the peak: 192 packed bytes of state, the hash slot, and the per-source grouping the detectors use after reading. Nothing is kept per event.`);
   }
   lines.push('');
   lines.push('How it is fast: files are read with `FileHandle.read` into two reused 1 MiB buffers (the next read runs while this chunk is parsed); newlines are found with `Buffer#indexOf`; each ~64 KiB window is decoded once as latin1 (string index = byte index; the strings stay in V8\'s young generation). NDJSON fields are pulled out of the line with `indexOf` on their keys, in the order the previous line had them, without `JSON.parse` (values with escapes fall back to `JSON.parse`, non-ASCII values to a UTF-8 decode); the fast path checks itself against `JSON.parse` on the first 64 records and every 1024th, and turns itself off for a file where they disagree. JSON documents are cut into records by brace depth and each record takes the same fast path (stream-json assembled ~16 k Graph records/s here, so it is not used). CSV is split by a small RFC 4180 reader that decodes only the columns a mapper asks for (csv-parse ran at ~50 k rows/s on the portal export; it stays in the tests as the reference), and the Purview AuditData JSON is read in place with its quotes still doubled. Each (source, account) pair lives in 192 packed bytes of one ArrayBuffer behind an open-addressing table with a seeded hash: one event touches the table slot and its pair\'s state, nothing else.');

@@ -179,11 +179,11 @@ function singleSource(ctx: Context, out: Detection, flagged: Set<string>): void 
     // A shared egress (office NAT) fails on accounts too, but mostly it signs people in.
     if (failing.length <= succeeding * t.minFailingToSucceedingRatio) continue;
     const points = failurePoints(failing);
-    let fired: { minutes: number; distinct: number; start: number; end: number } | null = null;
+    let fired: { minutes: number; threshold: number; distinct: number; start: number; end: number } | null = null;
     for (const window of t.windows) {
       const best = densestWindow(points, window.minutes * MINUTE, failing.length);
       if (best.distinct >= window.minAccounts) {
-        fired = { minutes: window.minutes, ...best };
+        fired = { minutes: window.minutes, threshold: window.minAccounts, ...best };
         break;
       }
     }
@@ -197,9 +197,11 @@ function singleSource(ctx: Context, out: Detection, flagged: Set<string>): void 
       : ` Median ${medianAttempts} attempt${medianAttempts === 1 ? '' : 's'} per account: one password tried across many accounts.`;
     const evidence = `${source} failed on ${plural(failing.length, 'account')} (${plural(attempts, 'attempt')}: ${codeBreakdown(ctx, failing)}) `
       + `between ${isoTime(span.start)} and ${isoTime(span.end)}; ${fired.distinct} distinct accounts within ${duration(fired.minutes * MINUTE)} `
-      + `(${isoTime(fired.start)} to ${isoTime(fired.end)}), at or above the threshold of ${t.windows.find((w) => w.minutes === fired!.minutes)!.minAccounts}.`
+      + `(${isoTime(fired.start)} to ${isoTime(fired.end)}), at or above the threshold of ${fired.threshold}.`
       + guessing
-      + (succeeding > 0 ? ` It also signed in ${plural(succeeding, 'account')} successfully (see below if any was a target).` : ' No account signed in successfully from it.');
+      + (succeeding > 0
+        ? ` It also got the password right for ${plural(succeeding, 'account')}; a success-after-spray finding names each one it had attacked.`
+        : ' It got no password right.');
     out.drafts.push({
       id: 'spray-single-source',
       ip: source,
