@@ -1,13 +1,13 @@
 import { UsageError } from './errors';
 import { closestMatch } from './suggest';
 import { commandPrefix, usageOf } from './usage';
-import { offeredOn, type CommandSpec, type Surface } from './types';
+import { argsOn, offeredOn, type CommandSpec, type Surface } from './types';
 import type { Report } from './report';
 
 /** Help is generated from the same specs the parser uses. */
 
 export function helpForCommand(spec: CommandSpec, surface: Surface): Report {
-  const fields = spec.args.map((arg) => ({ label: arg.name.toUpperCase(), value: arg.description }));
+  const fields = argsOn(spec, surface).map((arg) => ({ label: arg.name.toUpperCase(), value: arg.description }));
   for (const option of spec.options) {
     if (!offeredOn(option, surface)) continue;
     const choices = option.choices ? ` (${option.choices.join(', ')})` : '';

@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { parseTarget } from '../scanner/targets';
 import { closestMatch } from './suggest';
 import { usageOf } from './usage';
-import { offeredOn, type CommandSpec, type ParsedInput, type Surface } from './types';
+import { argsOn, offeredOn, type CommandSpec, type ParsedInput, type Surface } from './types';
 
 /**
  * Text typed in chat (or argv from the CLI) → which command, with which arguments. Commander does
@@ -66,7 +66,7 @@ function buildCommander(spec: CommandSpec, surface: Surface): Command {
     .helpOption(false)
     .allowExcessArguments(false)
     .configureOutput({ writeOut: () => undefined, writeErr: () => undefined, outputError: () => undefined });
-  for (const arg of spec.args) {
+  for (const arg of argsOn(spec, surface)) {
     const name = arg.variadic ? `${arg.name}...` : arg.name;
     command.argument(arg.required ? `<${name}>` : `[${name}]`, arg.description);
   }
@@ -120,7 +120,7 @@ export function parseTokens(rawTokens: readonly string[], commands: readonly Com
     throw error;
   }
   const args: ParsedInput['args'] = {};
-  spec.args.forEach((arg, index) => {
+  argsOn(spec, surface).forEach((arg, index) => {
     args[arg.name] = command.processedArgs[index] as string | string[] | undefined;
   });
   return { kind: 'command', spec, input: { args, options: command.opts() as ParsedInput['options'] } };

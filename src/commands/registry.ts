@@ -4,6 +4,7 @@ import { digestCommand } from './digest';
 import { helpCommand } from './help';
 import { historyCommand } from './history';
 import { scanCommand } from './scan';
+import { sprayCommand } from './spray';
 import { agentCommand, sitesCommand } from './sites';
 import type { CommandSpec } from './types';
 
@@ -14,6 +15,7 @@ import type { CommandSpec } from './types';
 export const commands: readonly CommandSpec[] = [
   auditCommand,
   scanCommand,
+  sprayCommand,
   adviceCommand,
   digestCommand,
   historyCommand,

@@ -17,6 +17,8 @@ export interface ArgSpec {
   description: string;
   variadic?: boolean;
   required?: boolean;
+  /** surfaces that offer the argument; all when absent */
+  surfaces?: readonly Surface[];
 }
 
 export interface OptionSpec {
@@ -87,6 +89,11 @@ export interface CommandSpec {
   /** surfaces that offer the command; all when absent */
   surfaces?: readonly Surface[];
   run(input: ParsedInput, ctx: CommandContext): Promise<Report>;
+}
+
+/** The positional arguments a command takes on this surface. */
+export function argsOn(spec: Pick<CommandSpec, 'args'>, surface: Surface): ArgSpec[] {
+  return spec.args.filter((arg) => offeredOn(arg, surface));
 }
 
 export function offeredOn<T extends { surfaces?: readonly Surface[] }>(item: T, surface: Surface): boolean {

@@ -1,4 +1,4 @@
-import { offeredOn, type CommandSpec, type Surface } from './types';
+import { argsOn, offeredOn, type CommandSpec, type Surface } from './types';
 
 /** Usage lines generated from the command specs, so help never drifts from the parser. */
 
@@ -15,7 +15,7 @@ function placeholder(flags: string): string {
 
 export function usageOf(spec: CommandSpec, surface: Surface): string {
   const parts = [commandPrefix(surface), spec.name];
-  for (const arg of spec.args) {
+  for (const arg of argsOn(spec, surface)) {
     const name = arg.name.toUpperCase();
     parts.push(arg.required ? (arg.variadic ? `${name}…` : name) : arg.variadic ? `[${name}…]` : `[${name}]`);
   }

@@ -7,7 +7,7 @@ import {
 } from 'discord.js';
 import { tokenize } from '../../commands/parse';
 import { commands as registry } from '../../commands/registry';
-import { offeredOn, type ArgSpec, type CommandSpec, type OptionSpec } from '../../commands/types';
+import { argsOn, offeredOn, type ArgSpec, type CommandSpec, type OptionSpec } from '../../commands/types';
 
 /**
  * The `/router-audit` slash command, generated from the command registry (one subcommand per
@@ -75,7 +75,7 @@ function flagOption(option: OptionSpec, command: string): APIApplicationCommandB
 
 export function subcommandFor(spec: CommandSpec): APIApplicationCommandSubcommandOption {
   const name = checkedName(spec.name, 'command');
-  const args = spec.args.map((arg) => argOption(arg, name));
+  const args = argsOn(spec, 'discord').map((arg) => argOption(arg, name));
   const flags = spec.options.filter((option) => offeredOn(option, 'discord')).map((option) => flagOption(option, name));
   // Discord rejects a required option after an optional one; the order among each group stays.
   const options = [...args.filter((o) => o.required), ...args.filter((o) => !o.required), ...flags];
@@ -129,7 +129,7 @@ export function tokensFromOptions(data: readonly InteractionOption[], specs: rea
   const tokens = [sub.name];
   if (!spec) return tokens;
 
-  for (const arg of spec.args) {
+  for (const arg of argsOn(spec, 'discord')) {
     const value = given.get(arg.name.toLowerCase());
     given.delete(arg.name.toLowerCase());
     if (value === undefined) continue;

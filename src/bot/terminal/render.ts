@@ -92,7 +92,9 @@ function renderSection(section: Section, style: TextStyle): string {
       const label = Math.max(...section.fields.map((f) => f.label.length));
       // Long labels (usage lines) read better with the value on its own indented line.
       if (label > 28) return heading + section.fields.map((f) => `  ${f.label}\n${wrap(f.value, style.width, '      ')}`).join('\n');
-      return heading + section.fields.map((f) => wrap(`${f.label.padEnd(label)}  ${f.value}`, style.width, '  ')).join('\n');
+      // A hanging indent keeps every line of a value in the value column.
+      const indent = ' '.repeat(label + 4);
+      return heading + section.fields.map((f) => `  ${f.label.padEnd(label)}  ${wrap(f.value, style.width, indent).slice(indent.length)}`).join('\n');
     }
     case 'table':
       return heading + (section.rows.length > 0 ? renderTable(section.columns, section.rows) : '  (none)');

@@ -1,0 +1,76 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { LabTopology } from '../../lab/topology';
+import { PROJECT_ROOT, describeLab, runInScanner, withLab } from '../support/lab';
+import { sprayEvents, writeEntraLog } from '../support/signin-logs';
+
+/**
+ * The full audit: the scan of the bot's own network and the spray check of SPRAY_LOG_PATHS in one
+ * report, joined where a spraying address is a device on the LAN.
+ */
+
+const BIN = path.join(PROJECT_ROOT, 'bin', 'router-audit.js');
+
+const TOPOLOGY: LabTopology = {
+  lan: '10.77.0.0/24',
+  scanner: { ip: '10.77.0.2', mac: '02:00:00:00:00:02' },
+  gateway: '10.77.0.1',
+  hosts: [
+    {
+      name: 'rtr', ip: '10.77.0.1', mac: '00:0a:eb:00:00:01', role: 'infected TP-Link router',
+      services: [{ kind: 'banner', port: 7777, banner: 'xlogin:' }, { kind: 'socks5', port: 11288 }],
+      expect: { tplink: true, findings: ['quad7-xlogin-shell'] },
+    },
+    { name: 'ws', ip: '10.77.0.20', mac: '00:06:5b:00:00:20', expect: { tplink: false } },
+  ],
+};
+
+interface AuditJson {
+  targets: string[];
+  hosts: Array<{ ip: string; tplink: boolean }>;
+  findings: Array<{ id: string; severity: string; ip: string }>;
+  spray: { events: number; findings: Array<{ id: string; severity: string; ip: string; evidence: string }> };
+  advice: Array<{ id: string }>;
+}
+
+describeLab('router-audit audit (scan + spray logs)', () => {
+  const handle = withLab(TOPOLOGY, __filename);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ra-audit-'));
+  // The infected router sprays the tenant: Quad7's whole point.
+  const logs = writeEntraLog(path.join(dir, 'signins.ndjson'), sprayEvents('10.77.0.1', 15, new Date('2026-11-19T08:00:00Z'), 'user4@contoso.com'));
+
+  it('joins both halves: the spraying address is the router with the Quad7 shell', async () => {
+    const result = await runInScanner(handle.lab, process.execPath, [BIN, 'audit', '--json'], {
+      env: { ...process.env, SCAN_ALLOW: '10.77.0.0/24', SPRAY_LOG_PATHS: logs },
+    });
+    expect(result.code).toBe(1);
+    const audit = JSON.parse(result.stdout) as AuditJson;
+    expect(audit.targets).toEqual(['10.77.0.0/24']);
+    expect(audit.findings.map((f) => `${f.id}@${f.ip}`)).toContain('quad7-xlogin-shell@10.77.0.1');
+    expect(audit.spray.events).toBe(16);
+    const joined = audit.spray.findings.find((f) => f.id === 'spray-source-on-lan');
+    expect(joined).toMatchObject({ ip: '10.77.0.1' });
+    expect(joined?.evidence).toContain('Quad7');
+    expect(audit.spray.findings.map((f) => f.id)).toEqual(expect.arrayContaining(['spray-single-source']));
+    // One advice list for both halves, router and identity items together.
+    expect(audit.advice.map((a) => a.id)).toEqual(expect.arrayContaining(['router-isolate-reflash', 'identity-revoke-reset']));
+  });
+
+  it('still gives the spray half when the network may not be scanned, and says why', async () => {
+    const result = await runInScanner(handle.lab, process.execPath, [BIN, 'audit'], {
+      env: { ...process.env, SCAN_ALLOW: '192.168.0.0/16', SPRAY_LOG_PATHS: logs },
+    });
+    expect(result.stdout).toContain('Not scanned: Refused 10.77.0.0/24');
+    expect(result.stdout).toContain('PASSWORD SPRAY');
+  });
+
+  it('is the scan alone when no logs are configured', async () => {
+    const result = await runInScanner(handle.lab, process.execPath, [BIN, 'audit', '--json'], {
+      env: { ...process.env, SCAN_ALLOW: '10.77.0.0/24', SPRAY_LOG_PATHS: '' },
+    });
+    const audit = JSON.parse(result.stdout) as Partial<AuditJson>;
+    expect(audit.spray).toBeUndefined();
+    expect(audit.hosts?.map((h) => h.ip)).toEqual(['10.77.0.1', '10.77.0.20']);
+  });
+});

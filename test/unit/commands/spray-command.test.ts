@@ -1,0 +1,92 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../../src/config/env';
+import { loadContent } from '../../../src/content/load';
+import { Dispatcher } from '../../../src/commands/dispatch';
+import { ScanCoordinator, type ScanRunner } from '../../../src/commands/scan-coordinator';
+import { parseColumns, parseSince } from '../../../src/commands/spray-options';
+import type { Caller, Services, Surface } from '../../../src/commands/types';
+import { silentLogger } from '../../../src/log';
+import { sprayEvents, writeEntraLog } from '../../support/signin-logs';
+
+const NOW = new Date('2026-11-20T12:00:00Z');
+
+describe('spray options', () => {
+  it('reads --since as a duration back from now or as a date', () => {
+    expect(parseSince('7d', NOW).toISOString()).toBe('2026-11-13T12:00:00.000Z');
+    expect(parseSince('36h', NOW).toISOString()).toBe('2026-11-19T00:00:00.000Z');
+    expect(parseSince('2026-11-01', NOW).toISOString()).toBe('2026-11-01T00:00:00.000Z');
+    expect(() => parseSince('last tuesday', NOW)).toThrow(/--since takes a duration back from now/);
+    expect(() => parseSince('2027-01-01', NOW)).toThrow(/in the future/);
+  });
+
+  it('reads --columns as field=Column pairs and insists on time, account and result', () => {
+    expect(parseColumns('time=When, account=User,result=Status,ip=Client')).toEqual({ time: 'When', account: 'User', result: 'Status', ip: 'Client' });
+    expect(() => parseColumns('time=When,account=User')).toThrow(/needs at least/);
+    expect(() => parseColumns('time=When,user=U,result=R')).toThrow(/field=Column pairs/);
+  });
+});
+
+/** Dispatches spray commands against real log files; there is no scan in these tests. */
+function dispatcherWith(env: NodeJS.ProcessEnv): Dispatcher {
+  const config = loadConfig(env);
+  const log = silentLogger();
+  const noScans: ScanRunner = { run: () => Promise.reject(new Error('no scans in this test')) };
+  const scans = new ScanCoordinator({
+    runner: noScans, policy: { allow: config.scan.allow, maxHosts: 1024 }, timeoutMs: 1000, rateLimit: 5, rateWindowMs: 60_000, log, interfaces: () => ({}),
+  });
+  const services: Services = { config, content: loadContent(), scans, log, now: () => NOW };
+  return new Dispatcher(services);
+}
+
+function ask(dispatcher: Dispatcher, surface: Surface, input: string) {
+  const caller: Caller = { platform: surface, userId: 'U1', channelId: 'C1' };
+  return dispatcher.dispatch({ surface, caller, input });
+}
+
+describe('spray command', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ra-spray-cmd-'));
+  const log = writeEntraLog(path.join(dir, 'signins.ndjson'), sprayEvents('203.0.113.50', 12, new Date('2026-11-19T08:00:00Z'), 'user3@contoso.com'));
+
+  it('analyses SPRAY_LOG_PATHS in chat and masks account names there', async () => {
+    const report = await ask(dispatcherWith({ SPRAY_LOG_PATHS: log }), 'slack', 'spray');
+    expect(report.outcome).toBe('ok');
+    expect(report.highestSeverity).toBe('critical');
+    const text = JSON.stringify(report);
+    expect(text).toContain('203.0.113.50');
+    expect(text).toContain('u***3@contoso.com');
+    expect(text).not.toContain('user3@contoso.com');
+  });
+
+  it('shows account names in chat when SPRAY_SHOW_ACCOUNTS=1, and always on the terminal', async () => {
+    expect(JSON.stringify(await ask(dispatcherWith({ SPRAY_LOG_PATHS: log, SPRAY_SHOW_ACCOUNTS: '1' }), 'discord', 'spray'))).toContain('user3@contoso.com');
+    expect(JSON.stringify(await ask(dispatcherWith({ SPRAY_LOG_PATHS: log }), 'terminal', 'spray'))).toContain('user3@contoso.com');
+  });
+
+  it('gives chat users no way to name a file on the bot\'s machine', async () => {
+    const report = await ask(dispatcherWith({ SPRAY_LOG_PATHS: log }), 'slack', 'spray /etc/passwd');
+    expect(report.outcome).toBe('usage');
+    expect(JSON.stringify(report)).not.toContain('root:');
+  });
+
+  it('says where logs come from when there are none', async () => {
+    const chat = await ask(dispatcherWith({}), 'slack', 'spray');
+    expect(chat.outcome).toBe('usage');
+    expect(chat.summary).toContain('attach a log file');
+    const terminal = await ask(dispatcherWith({}), 'terminal', 'spray');
+    expect(terminal.summary).toContain('SPRAY_LOG_PATHS');
+  });
+
+  it('refuses an unknown --format with the formats it knows', async () => {
+    const report = await ask(dispatcherWith({}), 'terminal', `spray ${log} --format pdf`);
+    expect(report.outcome).toBe('usage');
+    expect(report.summary).toContain('unknown log format "pdf"');
+  });
+
+  it('leaves out events before --since', async () => {
+    const report = await ask(dispatcherWith({}), 'terminal', `spray ${log} --since 2026-11-19T09:00Z`);
+    expect(report.highestSeverity).toBeUndefined();
+    expect(report.summary).toContain('no sign of password spray');
+  });
+});
