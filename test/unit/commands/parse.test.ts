@@ -44,7 +44,7 @@ describe('parsing commands', () => {
     expect(result.kind).toBe('usage');
     if (result.kind === 'usage') {
       expect(result.message).toContain('Unknown command "scna". Did you mean scan?');
-      expect(result.message).toMatch(/Commands: audit, scan, advice, .*help\./);
+      expect(result.message).toMatch(/Commands: audit, scan, .*advice, .*help\./);
     }
   });
 
