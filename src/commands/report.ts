@@ -68,6 +68,11 @@ export interface Report {
   highestSeverity?: Severity;
   /** error reports: the id under which the details were logged */
   reference?: string;
+  /**
+   * Chat: the person may answer this message with files (Slack: a reply in its thread), and the bot
+   * then dispatches `input` again with those files attached. `hint` tells them how.
+   */
+  awaitsFiles?: { input: string; hint: string };
 }
 
 export function messageReport(title: string, text: string, outcome: Outcome, options: { ephemeral?: boolean; tone?: Tone; reference?: string } = {}): Report {

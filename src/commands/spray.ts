@@ -6,12 +6,32 @@ import { parseColumns, parseSince } from './spray-options';
 import { sprayReport, sprayView, type SprayView } from './spray-report';
 import type { CommandContext, CommandSpec, ParsedInput } from './types';
 import { commandPrefix } from './usage';
+import { messageReport } from './report';
 
 /**
  * `spray`: password-spray indicators in sign-in logs. The CLI and the terminal name files; chat
  * users cannot name files on the bot's machine (that would let them read any file through the
  * malformed-line samples): chat analyses SPRAY_LOG_PATHS and files the user uploads.
  */
+
+const CHAT_SURFACES = new Set(['slack', 'discord']);
+
+function uploadHint(ctx: CommandContext): string {
+  const limit = `${Math.round(ctx.services.config.spray.maxUploadBytes / (1024 * 1024))} MB`;
+  return ctx.surface === 'discord'
+    ? `To analyse a log file of your own, run /router-audit spray with the file option (up to ${limit}).`
+    : `To analyse a log file of your own, reply to this message in its thread with the file (up to ${limit}).`;
+}
+
+/** The same command, for the bot to run again on files the user sends in reply. */
+function replayInput(input: ParsedInput): string {
+  const parts = ['spray'];
+  for (const key of ['format', 'since', 'columns'] as const) {
+    const value = input.options[key];
+    if (typeof value === 'string') parts.push(`--${key}`, JSON.stringify(value));
+  }
+  return parts.join(' ');
+}
 
 function logPathsFor(input: ParsedInput, ctx: CommandContext): string[] {
   const named = (input.args.files as string[] | undefined) ?? [];
@@ -88,8 +108,21 @@ export const sprayCommand: CommandSpec = {
     { key: 'failOn', flags: '--fail-on <severity>', description: 'exit with 1 when a finding is this severe or worse (default: critical)', choices: ['critical', 'high', 'medium', 'low', 'info'], surfaces: ['cli'] },
   ],
   access: 'scan',
+  files: { description: 'a sign-in log file to analyse (JSON, NDJSON, CSV, syslog; gzip or not)' },
   async run(input, ctx) {
+    const inChat = CHAT_SURFACES.has(ctx.surface);
+    if (inChat && logPathsFor(input, ctx).length === 0) {
+      // Nothing to read yet: ask for a file instead of failing, so the answer can be a reply.
+      const hint = uploadHint(ctx);
+      return { ...messageReport('Send a sign-in log', `No SPRAY_LOG_PATHS are set for this bot. ${hint}`, 'ok', { ephemeral: false }), awaitsFiles: { input: replayInput(input), hint } };
+    }
     const run = await runSprayAnalysis(input, ctx);
-    return sprayReport(viewFor(run, ctx), ctx.services.content.advice, run);
+    const report = sprayReport(viewFor(run, ctx), ctx.services.content.advice, run);
+    if (inChat) {
+      const hint = uploadHint(ctx);
+      report.sections.push({ kind: 'text', text: hint });
+      report.awaitsFiles = { input: replayInput(input), hint };
+    }
+    return report;
   },
 };

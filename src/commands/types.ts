@@ -88,6 +88,8 @@ export interface CommandSpec {
   access: AccessLevel;
   /** surfaces that offer the command; all when absent */
   surfaces?: readonly Surface[];
+  /** the command reads files a chat user uploads (Discord: an attachment option; Slack: a thread reply) */
+  files?: { description: string };
   run(input: ParsedInput, ctx: CommandContext): Promise<Report>;
 }
 

@@ -70,12 +70,28 @@ describe('spray command', () => {
     expect(JSON.stringify(report)).not.toContain('root:');
   });
 
-  it('says where logs come from when there are none', async () => {
-    const chat = await ask(dispatcherWith({}), 'slack', 'spray');
-    expect(chat.outcome).toBe('usage');
-    expect(chat.summary).toContain('attach a log file');
+  it('asks chat users for a file when there are no logs, and names SPRAY_LOG_PATHS on the terminal', async () => {
+    const slack = await ask(dispatcherWith({}), 'slack', 'spray --since 7d');
+    expect(slack.outcome).toBe('ok');
+    expect(slack.ephemeral).toBe(false);
+    expect(slack.awaitsFiles).toEqual({ input: 'spray --since "7d"', hint: expect.stringContaining('reply to this message in its thread') });
+    expect(slack.awaitsFiles?.hint).toContain('up to 200 MB');
+    const discord = await ask(dispatcherWith({ SPRAY_MAX_UPLOAD_MB: '5' }), 'discord', 'spray');
+    expect(discord.awaitsFiles?.hint).toContain('with the file option (up to 5 MB)');
     const terminal = await ask(dispatcherWith({}), 'terminal', 'spray');
+    expect(terminal.outcome).toBe('usage');
     expect(terminal.summary).toContain('SPRAY_LOG_PATHS');
+    expect(terminal.awaitsFiles).toBeUndefined();
+  });
+
+  it('analyses files the chat adapter attached, and the report invites another file', async () => {
+    const dispatcher = dispatcherWith({});
+    const report = await dispatcher.dispatch({
+      surface: 'slack', caller: { platform: 'slack', userId: 'U1', channelId: 'C1' }, input: 'spray',
+      files: [{ name: 'signins.ndjson', path: log, size: 1 }],
+    });
+    expect(report.highestSeverity).toBe('critical');
+    expect(report.awaitsFiles?.input).toBe('spray');
   });
 
   it('refuses an unknown --format with the formats it knows', async () => {
