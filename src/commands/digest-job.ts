@@ -7,6 +7,9 @@ import { targetsKeyOf, type DigestRecord, type Store } from '../store/types';
 import { trendChart, type ChartDrawer } from './digest-chart';
 import { diffScans } from './digest-diff';
 import { digestReport, type DigestBaseline } from './digest-report';
+import { FIRST_DIGEST_LOOKBACK_MS, sprayActivitySince, withSprayActivity } from './digest-spray';
+import { formatTime } from './digest-time';
+import type { Report } from './report';
 import { newReference } from './dispatch';
 import { messageReport } from './report';
 import { progressLine } from './scan';
@@ -25,6 +28,8 @@ export interface DigestJobDeps {
   sites?: SitesService;
   /** the scan time limit (SCAN_TIMEOUT_MS) for scans at sites */
   timeoutMs: number;
+  /** sign-in logs to check for new spray activity (SPRAY_LOG_PATHS) */
+  spray?: { logPaths: readonly string[]; showAccounts: boolean };
   store: Store;
   recorder: ScanRecorder;
   log: Logger;
@@ -53,7 +58,8 @@ export class DigestJob implements DigestExecutor {
         { targetsKey: targetsKeyOf(result.targets), timeZone: digest.timeZone, filename: `digest-${digest.id}-trend.png`, title: `Trend of ${result.targets.join(', ')}` },
       )
       : undefined;
-    const report = digestReport({ digest, result, baseline, diff, slot: request.slot, late: request.late, ...(chart ? { chart } : {}) });
+    let report = digestReport({ digest, result, baseline, diff, slot: request.slot, late: request.late, ...(chart ? { chart } : {}) });
+    report = await this.addSprayActivity(report, digest, baseline, result, request);
     return { report, scanId };
   }
 
@@ -76,6 +82,15 @@ export class DigestJob implements DigestExecutor {
     scanning.catch(() => undefined);
     aborted.catch(() => undefined);
     return (await Promise.race([scanning, aborted])).result;
+  }
+
+  private async addSprayActivity(report: Report, digest: DigestRecord, baseline: DigestBaseline | null, result: ScanResult, request: BuildRequest): Promise<Report> {
+    const logPaths = this.deps.spray?.logPaths ?? [];
+    if (logPaths.length === 0) return report;
+    const since = baseline ? new Date(baseline.at) : new Date(new Date(result.startedAt).getTime() - FIRST_DIGEST_LOOKBACK_MS);
+    const chat = digest.platform === 'slack' || digest.platform === 'discord';
+    const spray = await sprayActivitySince(since, { logPaths, mask: chat && !this.deps.spray?.showAccounts, log: this.deps.log, signal: request.signal });
+    return spray ? withSprayActivity(report, spray, formatTime(since, digest.timeZone)) : report;
   }
 
   /** The scan the previous delivered digest was made from; else the previous complete scan of the same targets. */

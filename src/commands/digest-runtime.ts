@@ -57,7 +57,7 @@ export class HistoryRuntime {
     const { config, log } = this.options;
     const draw = this.options.draw ?? trendPng;
     if (this.store && this.recorder) {
-      const job = new DigestJob({ scans, store: this.store, recorder: this.recorder, log, draw, timeoutMs: config.scan.timeoutMs, ...(sites ? { sites } : {}) });
+      const job = new DigestJob({ scans, store: this.store, recorder: this.recorder, log, draw, timeoutMs: config.scan.timeoutMs, spray: { logPaths: config.spray.logPaths, showAccounts: config.spray.showAccounts }, ...(sites ? { sites } : {}) });
       this.scheduler = new DigestScheduler({
         store: this.store,
         executor: job,
