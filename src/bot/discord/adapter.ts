@@ -30,6 +30,8 @@ export interface DiscordAdapterOptions {
   stopGraceMs?: number;
   /** how long start() waits for the gateway's READY; default 30 s */
   readyTimeoutMs?: number;
+  /** where files users attach are kept while their command runs; default the OS temp dir */
+  uploadTempDir?: string;
 }
 
 export interface DiscordAdapter extends ChatAdapter {
@@ -73,6 +75,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     progressIntervalMs: options.progressIntervalMs ?? 2000,
     signal: stopSignal.signal,
     postToChannel: post,
+    uploads: { maxBytes: dispatcher.services.config.spray.maxUploadBytes, ...(options.uploadTempDir ? { tempRoot: options.uploadTempDir } : {}) },
   };
 
   function onInteraction(interaction: Interaction): void {

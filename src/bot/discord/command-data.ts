@@ -24,6 +24,9 @@ const DESCRIPTION_MAX = 100;
 const CHOICES_MAX = 25;
 const OPTIONS_MAX = 25;
 
+/** The attachment option of a command that reads files users send (spray's log file). */
+export const FILE_OPTION = 'file';
+
 function fit(text: string, max = DESCRIPTION_MAX): string {
   const clean = text.replace(/\s+/g, ' ').trim();
   return clean.length <= max ? clean : `${clean.slice(0, max - 1).trimEnd()}…`;
@@ -79,6 +82,10 @@ export function subcommandFor(spec: CommandSpec): APIApplicationCommandSubcomman
   const flags = spec.options.filter((option) => offeredOn(option, 'discord')).map((option) => flagOption(option, name));
   // Discord rejects a required option after an optional one; the order among each group stays.
   const options = [...args.filter((o) => o.required), ...args.filter((o) => !o.required), ...flags];
+  if (spec.files) {
+    // Optional: without a file the command reads what the bot's admin configured (SPRAY_LOG_PATHS).
+    options.push({ type: ApplicationCommandOptionType.Attachment, name: FILE_OPTION, description: fit(spec.files.description), required: false });
+  }
   const names = options.map((o) => o.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new Error(`${name}: two options are called "${duplicate}"`);
@@ -128,6 +135,8 @@ export function tokensFromOptions(data: readonly InteractionOption[], specs: rea
   const given = new Map((sub.options ?? []).map((option) => [option.name, option.value]));
   const tokens = [sub.name];
   if (!spec) return tokens;
+  // The attachment is not a word of the command: the adapter downloads it and passes it as a file.
+  if (spec.files) given.delete(FILE_OPTION);
 
   for (const arg of argsOn(spec, 'discord')) {
     const value = given.get(arg.name.toLowerCase());

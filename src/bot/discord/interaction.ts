@@ -1,11 +1,13 @@
-import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import { MessageFlags, type Attachment, type ChatInputCommandInteraction } from 'discord.js';
 import { newReference, type Dispatcher } from '../../commands/dispatch';
 import { messageReport, type Report } from '../../commands/report';
 import type { Caller } from '../../commands/types';
 import type { Logger } from '../../log';
 import type { AccessCheck } from '../shared/access';
+import { DownloadError, formatBytes, withUploadDir } from '../shared/download';
 import { throttle } from '../shared/throttle';
-import { tokensFromOptions } from './command-data';
+import { downloadFailedText, tooLargeText, uploadRefusal, type UploadSettings } from '../shared/uploads';
+import { FILE_OPTION, tokensFromOptions } from './command-data';
 import { describeDiscordError, isInteractionExpired } from './errors';
 import { DISCORD_LIMITS, type DiscordMessage } from './limits';
 import { escapeText, truncate } from './markdown';
@@ -15,7 +17,10 @@ import { renderReport } from './render';
 /**
  * One `/router-audit` interaction: acknowledge within Discord's 3 s (deferReply, private when the
  * answer is known to be private), run the command through the dispatcher, show progress by
- * editing the deferred reply, then the report as the edit plus follow-ups.
+ * editing the deferred reply, then the report as the edit plus follow-ups. A file in the command's
+ * attachment option (spray's log) is checked against the upload limit before anything else,
+ * downloaded (size-limited) into a temp directory only when the command may run, passed to the
+ * command, and deleted when it is done.
  */
 
 export interface InteractionDeps {
@@ -27,6 +32,26 @@ export interface InteractionDeps {
   signal: AbortSignal;
   /** posts to the channel when the interaction expired before the report was ready */
   postToChannel: (channelId: string, report: Report) => Promise<void>;
+  /** files users attach: the limit (SPRAY_MAX_UPLOAD_MB) and where they are kept while the command runs */
+  uploads: UploadSettings;
+}
+
+/** Discord's attachment hosts; a file link anywhere else is not fetched (loopback is, for tests). */
+export function discordFileHost(url: URL): boolean {
+  const host = url.hostname.toLowerCase();
+  return ['discordapp.com', 'discordapp.net', 'discord.com'].some((domain) => host === domain || host.endsWith(`.${domain}`));
+}
+
+/** The file in the command's attachment option, if the user attached one. */
+export function attachedFile(interaction: ChatInputCommandInteraction): Attachment | null {
+  return interaction.options.getAttachment(FILE_OPTION, false);
+}
+
+/** Whether the command reads files and this caller may run it: only then is an attachment downloaded. */
+export function mayReadFiles(dispatcher: Dispatcher, tokens: readonly string[], authorize: AccessCheck, caller: Caller): boolean {
+  const parsed = dispatcher.parse(tokens, 'discord');
+  if (parsed.kind !== 'command' || !parsed.spec.files) return false;
+  return parsed.spec.access === 'open' || authorize(parsed.spec, caller) === null;
 }
 
 /** Role ids of the member: from the cached guild, or from the raw payload when not cached. */
@@ -74,9 +99,13 @@ export async function handleInteraction(interaction: ChatInputCommandInteraction
   const { dispatcher, authorize, log } = deps;
   const tokens = tokensFromOptions(interaction.options.data);
   const caller = callerOf(interaction);
-  let privately = false;
+  const file = attachedFile(interaction);
+  const maxBytes = deps.uploads.maxBytes;
+  // Decided from the size Discord reports, before anything is downloaded: a 2 GB file is never fetched.
+  const oversize = file !== null && file.size > maxBytes;
+  let privately = oversize;
   try {
-    privately = answerIsPrivate(dispatcher, tokens, authorize, caller);
+    privately ||= answerIsPrivate(dispatcher, tokens, authorize, caller);
   } catch (error) {
     // Deciding early is an optimisation; the dispatcher will answer (and log) whatever went wrong.
     log.warn({ err: error }, 'discord: could not decide early whether the answer is private');
@@ -96,7 +125,15 @@ export async function handleInteraction(interaction: ChatInputCommandInteraction
 
   let report: Report;
   try {
-    report = await dispatcher.dispatch({ surface: 'discord', caller, input: tokens, progress, authorize, signal: deps.signal });
+    if (file && oversize) {
+      log.info({ user: caller.userId, file: file.name, size: file.size, limit: maxBytes }, 'discord: attachment over the upload limit; not downloaded');
+      report = uploadRefusal(tooLargeText(file.name, file.size, maxBytes));
+    } else if (file && mayReadFiles(dispatcher, tokens, authorize, caller)) {
+      report = await runWithFile(file, tokens, caller, progress, deps);
+    } else {
+      // No file, or a command that will be refused or does not read files: the dispatcher answers, nothing is fetched.
+      report = await dispatcher.dispatch({ surface: 'discord', caller, input: tokens, progress, authorize, signal: deps.signal });
+    }
   } catch (error) {
     // The dispatcher turns command failures into reports; this is the guard for a bug outside them.
     const reference = newReference();
@@ -106,6 +143,37 @@ export async function handleInteraction(interaction: ChatInputCommandInteraction
   progress.cancel();
   await edits.idle();
   await deliver(interaction, report, privately, deps);
+}
+
+/** Downloads the attachment into a temp directory of this command, runs the command on it, removes the directory. */
+async function runWithFile(file: Attachment, tokens: readonly string[], caller: Caller, progress: (text: string) => void, deps: InteractionDeps): Promise<Report> {
+  const { dispatcher, authorize, log, uploads } = deps;
+  return withUploadDir(
+    uploads.tempRoot,
+    async (dir) => {
+      progress(`Downloading ${file.name} (${formatBytes(file.size)})…`);
+      let downloaded;
+      try {
+        downloaded = await dir.download({
+          url: file.url,
+          name: file.name,
+          maxBytes: uploads.maxBytes,
+          declaredSize: file.size,
+          trustedHost: discordFileHost,
+          signal: deps.signal,
+          ...(uploads.timeoutMs !== undefined ? { timeoutMs: uploads.timeoutMs } : {}),
+          ...(uploads.idleTimeoutMs !== undefined ? { idleTimeoutMs: uploads.idleTimeoutMs } : {}),
+        });
+      } catch (error) {
+        if (!(error instanceof DownloadError)) throw error;
+        log.warn({ user: caller.userId, file: file.name, problem: error.problem, received: error.received, reason: error.message }, 'discord: attachment not downloaded');
+        return uploadRefusal(downloadFailedText(file.name, error, uploads.maxBytes));
+      }
+      log.info({ user: caller.userId, file: file.name, size: downloaded.size }, 'discord: attachment downloaded');
+      return dispatcher.dispatch({ surface: 'discord', caller, input: tokens, progress, authorize, signal: deps.signal, files: [downloaded] });
+    },
+    (error, dir) => log.error({ err: error, dir }, 'discord: could not remove the temp directory of an upload'),
+  );
 }
 
 async function deliver(interaction: ChatInputCommandInteraction, report: Report, deferredPrivately: boolean, deps: InteractionDeps): Promise<void> {

@@ -242,11 +242,11 @@ export class UploadDir {
 }
 
 /** Runs `fn` with a fresh UploadDir and removes it afterwards, also when `fn` throws. */
-export async function withUploadDir<T>(root: string | undefined, fn: (dir: UploadDir) => Promise<T>, onCleanupError?: (error: unknown) => void): Promise<T> {
+export async function withUploadDir<T>(root: string | undefined, fn: (dir: UploadDir) => Promise<T>, onCleanupError?: (error: unknown, dir: string) => void): Promise<T> {
   const dir = await UploadDir.create(root);
   try {
     return await fn(dir);
   } finally {
-    await dir.dispose().catch((error: unknown) => onCleanupError?.(error));
+    await dir.dispose().catch((error: unknown) => onCleanupError?.(error, dir.dir));
   }
 }

@@ -77,7 +77,7 @@ export async function startBot(
   discord: DiscordStandIn,
   runner: ScanRunner,
   env: NodeJS.ProcessEnv = {},
-  options: Partial<Pick<DiscordAdapterOptions, 'progressIntervalMs' | 'stopGraceMs'>> = {},
+  options: Partial<Pick<DiscordAdapterOptions, 'progressIntervalMs' | 'stopGraceMs' | 'uploadTempDir'>> = {},
 ): Promise<RunningBot> {
   const { log, lines } = memoryLogger();
   const fullEnv = { DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl, ...env };

@@ -60,6 +60,10 @@ describe('register:discord', () => {
     expect(put.authorization).toBe(`Bot ${discord.token}`);
     expect(put.body).toEqual([JSON.parse(JSON.stringify(commandData()))]);
     expect(discord.registeredCommands(GUILD).map((c) => c.name)).toEqual(['router-audit']);
+    // spray takes a log file as an attachment option (type 11), optional.
+    const [command] = put.body as Array<{ options: Array<{ name: string; options?: Array<{ name: string; type: number; required?: boolean }> }> }>;
+    const spray = command?.options.find((o) => o.name === 'spray');
+    expect(spray?.options?.find((o) => o.name === 'file')).toMatchObject({ type: 11, required: false });
   });
 
   it('PUTs it globally without DISCORD_GUILD_ID', async () => {

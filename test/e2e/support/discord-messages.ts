@@ -26,6 +26,8 @@ export interface StoredAttachment {
   filename: string;
   contentType: string;
   bytes: Buffer;
+  /** The size Discord reports in the attachment object when it differs from the bytes (a "2 GB" upload). */
+  declaredSize?: number;
 }
 
 export interface InteractionRecord {
@@ -74,9 +76,9 @@ export class DiscordMessageStore {
   }
 
   /** Stores bytes the bot can download (an attachment a user sent, or one the bot uploaded). */
-  storeAttachment(filename: string, bytes: Buffer, contentType: string): APIAttachment {
+  storeAttachment(filename: string, bytes: Buffer, contentType: string, declaredSize?: number): APIAttachment {
     const id = snowflake();
-    this.attachments.set(id, { id, filename, contentType, bytes });
+    this.attachments.set(id, { id, filename, contentType, bytes, ...(declaredSize !== undefined ? { declaredSize } : {}) });
     return this.describeAttachment(id);
   }
 
@@ -256,7 +258,7 @@ export class DiscordMessageStore {
     const stored = this.attachments.get(id);
     if (!stored) throw new Error(`no attachment ${id}`);
     const url = this.attachmentUrl(id, stored.filename);
-    return { id, filename: stored.filename, size: stored.bytes.length, url, proxy_url: url, content_type: stored.contentType };
+    return { id, filename: stored.filename, size: stored.declaredSize ?? stored.bytes.length, url, proxy_url: url, content_type: stored.contentType };
   }
 
   private findWebhookMessage(

@@ -5,7 +5,7 @@
  *   const discord = await startDiscord({ guilds: [{ id: GUILD, name: 'Lab', channels: [{ id: CHAN, name: 'netops' }] }] });
  *   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: discord.apiUrl } });
  *   await client.login(discord.token);                         // → GET /gateway/bot, HELLO, IDENTIFY, READY, GUILD_CREATE
- *   const file = discord.attachment({ filename: 'auth.log', content: '…' });
+ *   const file = discord.attachment({ filename: 'auth.log', content: '…' });   // declaredSize: fake a huge one
  *   const ix = discord.dispatchInteraction({
  *     options: [opt.subcommand('scan', [opt.string('target', '10.20.0.0/24')])],
  *     memberRoles: ['111'], channelId: CHAN, attachments: [file],
@@ -107,10 +107,14 @@ export class DiscordStandIn {
     return this.rest.apiUrl;
   }
 
-  /** A file a user "uploaded": stored bytes with a URL on this server, for opt.attachment(). */
-  attachment(file: { filename: string; content: string | Buffer; contentType?: string }): APIAttachment {
+  /**
+   * A file a user "uploaded": stored bytes with a URL on this server, for opt.attachment().
+   * `declaredSize` is the size the attachment object reports (default: the byte count); set it to
+   * fake a huge upload (2 GB) without holding it. Downloads are recorded as route downloadAttachment.
+   */
+  attachment(file: { filename: string; content: string | Buffer; contentType?: string; declaredSize?: number }): APIAttachment {
     const bytes = typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : file.content;
-    return this.rest.store.storeAttachment(file.filename, bytes, file.contentType ?? 'text/plain; charset=utf-8');
+    return this.rest.store.storeAttachment(file.filename, bytes, file.contentType ?? 'text/plain; charset=utf-8', file.declaredSize);
   }
 
   /** Sends INTERACTION_CREATE for a chat-input command and returns handles to what the bot does next. */

@@ -123,6 +123,17 @@ describe('interaction options back to dispatcher tokens', () => {
     expect(parsed.input.options.timeout).toBe('5000');
   });
 
+  it('leaves the attachment of a command that reads files out of the tokens (the adapter downloads it)', () => {
+    const options: InteractionOption[] = [
+      { name: 'spray', type: SUBCOMMAND, options: [{ name: 'since', type: STRING, value: '7d' }, { name: 'file', type: ApplicationCommandOptionType.Attachment, value: '123456789012345678' }] },
+    ];
+    const tokens = tokensFromOptions(options);
+    expect(tokens).toEqual(['spray', '--since', '7d']);
+    expect(parseTokens(tokens, commands, 'discord', DEFAULT_COMMAND).kind).toBe('command');
+    // A command without files gets no such pass: a "file" there is a stale option the parser names.
+    expect(tokensFromOptions([{ name: 'scan', type: SUBCOMMAND, options: [{ name: 'file', type: ApplicationCommandOptionType.Attachment, value: '1' }] }])).toEqual(['scan', '--file', '1']);
+  });
+
   it('passes options from a stale registration through, so the parser answers with usage', () => {
     const tokens = tokensFromOptions(interaction('scan', { targets: '10.0.0.1', json: true }));
     expect(tokens).toEqual(['scan', '10.0.0.1', '--json']);
