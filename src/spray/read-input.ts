@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { FAMILY_BIT } from './aggregate';
 import type { SprayContent } from './content';
 import { entraBuilder, entraFast, entraObjectMapper, type EntraField } from './formats/entra';
@@ -278,7 +279,7 @@ async function readJsonDocument(input: OpenedInput, run: InputRun, options: Read
   const outcome = await forEachJsonElement(input.chunks, (chunk, start, end, index) => {
     // the record on its own, as latin1 text (index = byte index) for the fast path
     const bytes = chunk.bytes.subarray(start, end);
-    const record: Chunk = { text: bytes.toString('latin1'), bytes };
+    const record: Chunk = { text: bytes.toString('latin1'), bytes, ascii: isAscii(bytes) };
     let mapped = fastPath.run(record, 0, bytes.length, index, full);
     if (mapped === NO_FAST) mapped = full(record, 0, bytes.length, index);
     if (mapped !== undefined) run.takeLine(mapped, index, record, 0, bytes.length);

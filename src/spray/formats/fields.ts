@@ -93,7 +93,7 @@ const GIVE_UP = Symbol('give up');
  * The primitive value after a key. `doubled`: the JSON sits inside a CSV field, every quote written
  * twice ("" for "): strings open and close with "".
  */
-function primitiveAt(line: string, bytes: Buffer, base: number, keyEnd: number, doubled: boolean): unknown {
+function primitiveAt(line: string, bytes: Buffer, base: number, keyEnd: number, doubled: boolean, plain: boolean): unknown {
   const end = line.length;
   let i = keyEnd;
   let c = line.charCodeAt(i);
@@ -111,6 +111,12 @@ function primitiveAt(line: string, bytes: Buffer, base: number, keyEnd: number, 
     if (doubled) {
       if (line.charCodeAt(i + 1) !== 34) return GIVE_UP;
       i++;
+    }
+    if (plain) {
+      // ASCII line without a backslash: the closing quote ends the value, nothing to decode
+      const close = line.indexOf('"', i + 1);
+      if (close < 0 || (doubled && line.charCodeAt(close + 1) !== 34)) return GIVE_UP;
+      return line.slice(i + 1, close);
     }
     // one pass to the closing quote, watching for escapes and non-ASCII bytes
     let high = false;
@@ -224,6 +230,7 @@ export function fastExtractor<F extends string>(paths: Record<F, string[]>, opti
       if (full.charCodeAt(last) !== 125) return null;
       // a slice bounds every search to this line (a miss would otherwise scan the whole chunk)
       const line = full.slice(start, end);
+      const plain = chunk.ascii === true && line.indexOf('\\') < 0;
       // Fields are searched in the order the previous line had them, each from where the previous
       // one was found: records of one export share their key order, so the line is scanned about
       // once instead of once per field. A miss retries from the start, so order never loses a key.
@@ -240,7 +247,7 @@ export function fastExtractor<F extends string>(paths: Record<F, string[]>, opti
             let at = find(line, needle, from);
             if (at < 0 && from > 1) at = find(line, needle, 1);
             if (at < 0) continue;
-            const found = primitiveAt(line, chunk.bytes, start, at + needle.length, doubled);
+            const found = primitiveAt(line, chunk.bytes, start, at + needle.length, doubled, plain);
             if (found === GIVE_UP) return null;
             if (found !== null && found !== '') {
               value = found;

@@ -101,7 +101,7 @@ export function m365CsvMapper(content: SprayContent, columns: Record<M365CsvFiel
     if (operation !== '' && !operations.has(operation)) return null;
     const escaped = fastOn ? row.rawAscii(columns.auditData) : undefined;
     if (escaped !== undefined && escaped.length > 0) {
-      const fields = fast.extract({ text: escaped, bytes: EMPTY }, 0, escaped.length);
+      const fields = fast.extract({ text: escaped, bytes: EMPTY, ascii: true }, 0, escaped.length);
       if (fields) {
         const outcome = complete(fields, row);
         uses++;

@@ -1,3 +1,5 @@
+import { isAscii } from 'node:buffer';
+
 /**
  * A fast line splitter over byte chunks. Each chunk is decoded once as latin1, so a string
  * index is also a byte index: handlers search the string (V8's fast indexOf) and decode only the
@@ -8,6 +10,8 @@ export interface Chunk {
   /** the bytes decoded as latin1 (one char per byte) */
   text: string;
   bytes: Buffer;
+  /** true when every byte is < 0x80 (then latin1 text is the UTF-8 text): lets parsers skip checks */
+  ascii?: boolean;
 }
 
 /** A line is chunk.text[start, end), without its line break. */
@@ -62,7 +66,8 @@ export async function forEachLine(chunks: AsyncIterable<Buffer>, onLine: LineHan
 
   /** every complete line of bytes[0, lastNl] (which ends with a newline) */
   const lines = (bytes: Buffer): void => {
-    const chunk: Chunk = { text: bytes.toString('latin1'), bytes };
+    // isAscii is native (SIMD): checking a window costs far less than checking each value
+    const chunk: Chunk = { text: bytes.toString('latin1'), bytes, ascii: isAscii(bytes) };
     let start = bomChecked ? 0 : skipBom(bytes);
     for (;;) {
       const nl = bytes.indexOf(10, start);

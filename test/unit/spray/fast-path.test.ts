@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadSprayContent } from '../../../src/spray/content';
@@ -9,7 +10,7 @@ import { fixture, readEvents, tempDir } from './helpers';
 
 function chunkOf(line: string): Chunk {
   const bytes = Buffer.from(line, 'utf8');
-  return { text: bytes.toString('latin1'), bytes };
+  return { text: bytes.toString('latin1'), bytes, ascii: isAscii(bytes) };
 }
 
 function extract<F extends string>(fast: FastExtractor<F>, line: string): Record<string, unknown> | null {
