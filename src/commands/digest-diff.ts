@@ -1,4 +1,4 @@
-import { compareIp } from '../scanner/assess';
+import { compareIp } from '../scanner/targets';
 import type { Finding, HostRecord, ScanResult } from '../scanner/report-types';
 import { severityRank } from '../scanner/types';
 

@@ -1,5 +1,5 @@
 import type { HostRecord, ScanResult } from '../scanner/report-types';
-import { compareIp } from '../scanner/assess';
+import { compareIp } from '../scanner/targets';
 import { formatDuration, highestSeverity, plural, severityCounts, toCsv } from './format';
 import type { Report, ReportFinding, Section } from './report';
 

@@ -5,6 +5,7 @@ import type { AdviceItem, Finding, HostRecord } from './report-types';
 import { compileRules, type HostFacts, type RuleEngine } from './rules';
 import { severityRank, type InspectedHost, type ModelHints } from './types';
 import { lookupVendor, normaliseMac } from './vendor';
+import { compareIp } from './targets';
 
 /**
  * From a probed host to its report record and findings: vendor, family, model, KEV, rules.
@@ -115,16 +116,6 @@ export function assessHost(host: InspectedHost, content: Content): Assessment {
 
 export function compareFindings(a: Finding, b: Finding): number {
   return severityRank(a.severity) - severityRank(b.severity) || compareIp(a.ip, b.ip) || a.id.localeCompare(b.id);
-}
-
-export function compareIp(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 4; i += 1) {
-    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return 0;
 }
 
 /** The advice the findings point to, most urgent first, each item once. */

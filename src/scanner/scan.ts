@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Content } from '../content/load';
-import { adviceFor, assessHost, compareFindings, compareIp, type Assessment } from './assess';
+import { adviceFor, assessHost, compareFindings, type Assessment } from './assess';
+import { compareIp } from './targets';
 import { discoverHosts, type DiscoveryOptions } from './discovery';
 import { createLimiter } from './limiter';
 import { inspectHost } from './probes';

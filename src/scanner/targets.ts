@@ -54,6 +54,17 @@ export function toAddress(value: number): string {
   return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
 }
 
+/** Orders dotted-quad addresses numerically (10.0.0.9 before 10.0.0.10). */
+export function compareIp(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 4; i += 1) {
+    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
 function isDottedQuad(text: string): boolean {
   return ipaddr.IPv4.isValidFourPartDecimal(text);
 }

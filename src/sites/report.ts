@@ -1,7 +1,7 @@
 import { formatDuration, highestSeverity, plural, severityCounts, toCsv } from '../commands/format';
 import { messageReport, type Report, type ReportFinding, type Section } from '../commands/report';
 import { HOST_COLUMNS, hostRow, scanReport, scanSummary } from '../commands/scan-report';
-import { compareIp } from '../scanner/assess';
+import { compareIp } from '../scanner/targets';
 import type { AdviceItem, HostRecord, ScanResult } from '../scanner/report-types';
 import type { SiteError } from './errors';
 

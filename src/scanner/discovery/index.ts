@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { compareIp } from '../targets';
 import type { DiscoveredHost } from '../types';
 import { readProcArp, sweepOnLink } from './arp-sweep';
 import { localSubnets, planAddresses, type LocalSubnet } from './interfaces';
@@ -51,16 +52,6 @@ export function systemGateways(path = '/proc/net/route'): string[] {
   } catch {
     return [];
   }
-}
-
-function compareIp(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 4; i += 1) {
-    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return 0;
 }
 
 export async function discoverHosts(
