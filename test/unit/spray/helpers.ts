@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadSprayContent } from '../../../src/spray/content';
@@ -12,9 +12,18 @@ export function fixture(name: string): string {
   return path.join(FIXTURES, name);
 }
 
+const made: string[] = [];
+
+/** A fresh temporary directory, removed after the test file's last test. */
 export function tempDir(prefix = 'ra-spray-'): string {
-  return mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
+
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 export interface Read extends ReadResult {
   events: AuthEvent[];
