@@ -7,6 +7,9 @@
  *   startSlackApi()        Web API + response_url + file upload host       (slack-api.ts)
  *   startSlackSocketMode() Socket Mode WebSocket server                      (slack-socket.ts)
  *   postSlashCommand()     signed (or forged / stale) slash command → Bolt   (slack-signing.ts)
+ *   postEvent()            signed Events API event_callback → Bolt           (slack-events.ts)
+ *   fileShareEvent()       a user's (thread) reply with files, as a message event
+ *   slack.hostFile()       a shared file served at url_private_download (Bearer only)
  *   slashCommand()         the slash-command fields                          (slack-slash-command.ts)
  *   stopBoltApp()          stop Bolt, awaiting the Socket Mode close          (slack-bolt.ts)
  *   recordingSlackLogger() quiet, inspectable Bolt logger                     (slack-logger.ts)
@@ -40,6 +43,7 @@ export { snowflake, type DiscordChannelSpec, type DiscordGuildSpec, type Discord
 export { DiscordRestStandIn, type DiscordRestCall, type DiscordRoute, type RestRuleOptions } from './discord-rest';
 export { LOOPBACK_HOST, type UploadedFile } from './loopback-http';
 export {
+  FILE_DOWNLOAD,
   FILE_UPLOAD,
   RESPONSE_URL,
   SlackApiStandIn,
@@ -47,11 +51,14 @@ export {
   type RuleOptions,
   type SlackApiCall,
   type SlackApiOptions,
+  type HostFileOptions,
   type SlackChannel,
+  type SlackFileObject,
   type SlackMessage,
   type SlackUpload,
 } from './slack-api';
 export { stopBoltApp } from './slack-bolt';
+export { checkFileInfo, eventCallback, fileShareEvent, messageTs, postEvent, type EventPostOptions, type FileShareEventOptions } from './slack-events';
 export { SLACK_LIMITS, blockKitProblems } from './slack-limits';
 export { recordingSlackLogger, type LogLine, type RecordingSlackLogger } from './slack-logger';
 export { postSigned, postSlashCommand, signSlackBody, type SignedPostOptions, type SlackHttpResult, type SlashCommandPostOptions } from './slack-signing';

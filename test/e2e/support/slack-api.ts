@@ -17,10 +17,18 @@
  * client uses for `apps.connections.open`, so one `slackApiUrl` covers both.
  *
  * What the stand-in answers (everything else: `{ok:false, error:'unknown_method'}`, recorded):
- *   auth.test, chat.postMessage, chat.update, chat.postEphemeral, conversations.info,
- *   files.getUploadURLExternal (+ the upload URL it hands out), files.completeUploadExternal,
+ *   auth.test, chat.postMessage, chat.update, chat.postEphemeral, chat.delete, conversations.info,
+ *   conversations.join, files.getUploadURLExternal (+ the upload URL it hands out),
+ *   files.completeUploadExternal, files.info (files from `hostFile()`),
  *   apps.connections.open (a ws:// URL to the Socket Mode stand-in; needs an xapp- token),
  *   and response_url endpoints from `responseUrl()` (recorded as method RESPONSE_URL).
+ *
+ * Files users share (for bots that download them; see slack-events.ts for the message event):
+ *   const file = slack.hostFile({ name: 'signins.json', content: '…' });   // a Slack file object
+ *   file.url_private_download   // GET with `Authorization: Bearer <bot token>`, recorded as FILE_DOWNLOAD
+ *   slack.hostFile({ name: 'huge.json', content: 'x', declaredSize: 2 * 1024 ** 3 })  // says 2 GB, holds 1 byte
+ *   slack.hostFile({ name: 'liar.json', content: Buffer.alloc(5e6), declaredSize: 1000, chunked: true })
+ *   A download without a valid token gets Slack's sign-in page (HTML, 200), as Slack does.
  * Tokens: Bearer header or `token` field; none → not_authed; not in `tokens` (when given) → invalid_auth.
  * Limits: blocks in chat.postMessage / chat.update / chat.postEphemeral / response_url are checked
  * against Slack's Block Kit limits (slack-limits.ts) and rejected with `invalid_blocks` like Slack.
@@ -42,6 +50,8 @@ import { listenOnLoopback, readRequest, sendJson, type LoopbackServer, type Pars
 export const RESPONSE_URL = 'response_url';
 /** Pseudo-method under which the byte upload to an `upload_url` is recorded. */
 export const FILE_UPLOAD = 'file_upload';
+/** Pseudo-method under which a GET of a hosted file's `url_private(_download)` is recorded (pathId: file id). */
+export const FILE_DOWNLOAD = 'file_download';
 
 export interface SlackApiCall {
   /** Arrival order, from 1. */
@@ -95,6 +105,42 @@ export interface SlackUpload {
   threadTs: string | undefined;
 }
 
+/** A file "a user shared", served by the stand-in (see hostFile()). */
+export interface HostFileOptions {
+  name: string;
+  content: string | Buffer;
+  /** The `size` Slack reports (default: the byte count). A bigger one fakes a huge file; a smaller one a lying one. */
+  declaredSize?: number;
+  /** Serve without Content-Length (chunked), so only the bytes themselves tell the size. */
+  chunked?: boolean;
+  mimetype?: string;
+  /** Who shared it; default U0USER. */
+  user?: string;
+}
+
+/** The subset of Slack's file object a bot reads (what files.info and message events carry). */
+export interface SlackFileObject {
+  id: string;
+  name: string;
+  title: string;
+  mimetype: string;
+  filetype: string;
+  size: number;
+  user: string;
+  mode: 'hosted';
+  is_external: false;
+  url_private: string;
+  url_private_download: string;
+  created: number;
+  timestamp: number;
+}
+
+interface HostedFile {
+  object: SlackFileObject;
+  bytes: Buffer;
+  chunked: boolean;
+}
+
 export interface SlackChannel {
   id: string;
   name: string;
@@ -133,6 +179,7 @@ export class SlackApiStandIn {
   private readonly handlers = new Map<string, Handler>();
   private readonly messagesByKey = new Map<string, SlackMessage>();
   private readonly uploadsById = new Map<string, SlackUpload>();
+  private readonly hostedFiles = new Map<string, HostedFile>();
   private readonly goneChannels = new Set<string>();
   private readonly channelsById: Map<string, SlackChannel>;
   private socketUrl: string | undefined;
@@ -184,9 +231,43 @@ export class SlackApiStandIn {
     return this.calls.all((c) => c.method === method);
   }
 
-  /** Messages posted with chat.postMessage (and their chat.update versions), oldest first. */
+  /** Messages posted with chat.postMessage (and their chat.update versions), oldest first; deleted ones are gone. */
   messages(channel?: string): SlackMessage[] {
     return [...this.messagesByKey.values()].filter((m) => channel === undefined || m.channel === channel);
+  }
+
+  /** Replies in the thread under `threadTs` (messages posted with that thread_ts), oldest first. */
+  threadMessages(channel: string, threadTs: string): SlackMessage[] {
+    return this.messages(channel).filter((m) => m.threadTs === threadTs);
+  }
+
+  /**
+   * Stores a file as if a user had shared it; returns Slack's file object (what files.info and a
+   * message event carry). Its url_private_download is served by this stand-in, to Bearer tokens only.
+   */
+  hostFile(options: HostFileOptions): SlackFileObject {
+    const bytes = typeof options.content === 'string' ? Buffer.from(options.content, 'utf8') : options.content;
+    const id = `F${String(++this.idCounter).padStart(8, '0')}`;
+    const safeName = encodeURIComponent(options.name);
+    const base = `${this.loopback.baseUrl}/files-pri/${this.team.id}-${id}`;
+    const now = Math.floor(Date.now() / 1000);
+    const object: SlackFileObject = {
+      id,
+      name: options.name,
+      title: options.name,
+      mimetype: options.mimetype ?? 'text/plain',
+      filetype: options.name.split('.').pop() ?? 'text',
+      size: options.declaredSize ?? bytes.length,
+      user: options.user ?? 'U0USER',
+      mode: 'hosted',
+      is_external: false,
+      url_private: `${base}/${safeName}`,
+      url_private_download: `${base}/download/${safeName}`,
+      created: now,
+      timestamp: now,
+    };
+    this.hostedFiles.set(id, { object, bytes, chunked: options.chunked ?? false });
+    return object;
   }
 
   /** Files seen through files.getUploadURLExternal, with their bytes and completion. */
@@ -236,7 +317,12 @@ export class SlackApiStandIn {
   async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const parsed = await readRequest(req);
     const call = this.toCall(parsed);
-    const answer = this.ruleAnswer(call) ?? this.answer(call, parsed);
+    const rule = this.ruleAnswer(call);
+    if (!rule && call.method === FILE_DOWNLOAD) {
+      this.serveFile(call, res);
+      return;
+    }
+    const answer = rule ?? this.answer(call, parsed);
     call.status = answer.status;
     call.response = answer.body;
     this.calls.push(call);
@@ -256,6 +342,7 @@ export class SlackApiStandIn {
     if (kind === 'api') method = rest ?? '';
     else if (kind === 'response') [method, pathId] = [RESPONSE_URL, decodeURIComponent(rest ?? '')];
     else if (kind === 'upload') [method, pathId] = [FILE_UPLOAD, decodeURIComponent(rest ?? '')];
+    else if (kind === 'files-pri') [method, pathId] = [FILE_DOWNLOAD, /^[^-/]+-([^/]+)/.exec(rest ?? '')?.[1]];
     const args: Record<string, unknown> = {};
     if (parsed.json !== undefined && typeof parsed.json === 'object' && parsed.json !== null) {
       Object.assign(args, parsed.json);
@@ -312,6 +399,48 @@ export class SlackApiStandIn {
     return ok200(builtIn ? builtIn(call) : { ok: false, error: 'unknown_method' });
   }
 
+  /** url_private(_download): the bytes to a valid Bearer token; Slack's sign-in page otherwise. */
+  private serveFile(call: SlackApiCall, res: http.ServerResponse): void {
+    const hosted = call.pathId ? this.hostedFiles.get(call.pathId) : undefined;
+    const bearer = /^Bearer (.+)$/.exec(String(call.headers.authorization ?? ''))?.[1];
+    const authorized = bearer !== undefined && this.checkToken(bearer) === undefined;
+    call.status = hosted ? 200 : 404;
+    call.response = !hosted ? 'not found' : authorized ? `${hosted.bytes.length} bytes` : 'sign-in page';
+    this.calls.push(call);
+    if (!hosted) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('File not found');
+      return;
+    }
+    if (!authorized) {
+      // What Slack does for a request without a usable token: its sign-in page, status 200.
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to your workspace</body></html>');
+      return;
+    }
+    const headers: Record<string, string | number> = { 'content-type': hosted.object.mimetype };
+    if (!hosted.chunked) headers['content-length'] = hosted.bytes.length;
+    res.writeHead(200, headers);
+    // In pieces, so a client that stops reading part-way is seen to stop.
+    const piece = 64 * 1024;
+    let offset = 0;
+    const next = (): void => {
+      while (offset < hosted.bytes.length && !res.destroyed) {
+        const chunk = hosted.bytes.subarray(offset, offset + piece);
+        offset += chunk.length;
+        if (!res.write(chunk)) {
+          res.once('drain', next);
+          return;
+        }
+      }
+      if (!res.destroyed) res.end();
+    };
+    res.on('close', () => {
+      if (offset < hosted.bytes.length) call.response = `stopped by the client after ${offset} of ${hosted.bytes.length} bytes`;
+    });
+    next();
+  }
+
   private checkToken(token: string | undefined): string | undefined {
     if (!token) return 'not_authed';
     if (this.options.tokens && !this.options.tokens.includes(token)) return 'invalid_auth';
@@ -353,6 +482,27 @@ export class SlackApiStandIn {
       message.blocks = call.args.blocks ?? message.blocks;
       message.versions.push(call.args);
       return { ok: true, channel, ts: message.ts, text: message.text, message: this.messageBody(message) };
+    },
+    'chat.delete': (call) => {
+      const channel = String(call.args.channel ?? '');
+      const gone = this.channelError(channel);
+      if (gone) return gone;
+      const key = `${channel}/${String(call.args.ts ?? '')}`;
+      if (!this.messagesByKey.delete(key)) return { ok: false, error: 'message_not_found' };
+      return { ok: true, channel, ts: call.args.ts };
+    },
+    'conversations.join': (call) => {
+      const id = String(call.args.channel ?? '');
+      const gone = this.channelError(id);
+      if (gone) return gone;
+      const known = this.channelsById.get(id);
+      if (known?.isIm || known?.isPrivate) return { ok: false, error: 'method_not_supported_for_channel_type' };
+      return { ok: true, channel: { id, name: known?.name ?? id.toLowerCase(), is_channel: true, is_member: true } };
+    },
+    'files.info': (call) => {
+      const hosted = this.hostedFiles.get(String(call.args.file ?? ''));
+      if (!hosted) return { ok: false, error: 'file_not_found' };
+      return { ok: true, file: hosted.object, comments: [], response_metadata: { next_cursor: '' } };
     },
     'chat.postEphemeral': (call) => {
       const gone = this.channelError(String(call.args.channel ?? ''));

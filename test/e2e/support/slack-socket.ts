@@ -9,6 +9,7 @@
  *   await app.start();                                                  // resolves after our `hello`
  *   const sent = socket.pushSlashCommand({ text: 'help', response_url: slack.responseUrl() });
  *   const ack = await sent.ack();                                       // the bot's ack, bounded wait
+ *   socket.pushEvent(fileShareEvent({ … }));                             // Events API (slack-events.ts)
  *   await app.stop(); await socket.close(); await slack.close();        // stop the bot first
  *
  * Protocol as the client expects it: on connect the server sends `{type:'hello', …}` (the client's
@@ -24,6 +25,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CallLog, type WaitOptions } from './call-log';
 import { listenOnLoopback, sendJson, type LoopbackServer } from './loopback-http';
+import { eventCallback, type EventCallbackOptions } from './slack-events';
 import { slashCommand, type SlashCommandFields } from './slack-slash-command';
 
 export interface SocketConnection {
@@ -106,6 +108,11 @@ export class SlackSocketStandIn {
   pushSlashCommand(overrides: Partial<SlashCommandFields> = {}): PushedEnvelope & { fields: SlashCommandFields } {
     const fields = slashCommand(overrides);
     return { ...this.pushEnvelope('slash_commands', fields), fields };
+  }
+
+  /** Pushes an Events API event (e.g. fileShareEvent()) in its event_callback envelope, as `events_api`. */
+  pushEvent(event: Record<string, unknown>, envelope: EventCallbackOptions = {}): PushedEnvelope {
+    return this.pushEnvelope('events_api', eventCallback(event, envelope), { accepts_response_payload: false });
   }
 
   /** Pushes any envelope type (events_api, interactive, …) to the newest open connection. */
