@@ -6,7 +6,7 @@ import type { Logger } from '../../log';
 import type { AccessCheck } from '../shared/access';
 import { DownloadError, formatBytes, withUploadDir } from '../shared/download';
 import { throttle } from '../shared/throttle';
-import { downloadFailedText, tooLargeText, uploadRefusal, type UploadSettings } from '../shared/uploads';
+import { downloadFailedText, mayReadFiles, tooLargeText, uploadRefusal, type UploadSettings } from '../shared/uploads';
 import { FILE_OPTION, tokensFromOptions } from './command-data';
 import { describeDiscordError, isInteractionExpired } from './errors';
 import { DISCORD_LIMITS, type DiscordMessage } from './limits';
@@ -45,13 +45,6 @@ export function discordFileHost(url: URL): boolean {
 /** The file in the command's attachment option, if the user attached one. */
 export function attachedFile(interaction: ChatInputCommandInteraction): Attachment | null {
   return interaction.options.getAttachment(FILE_OPTION, false);
-}
-
-/** Whether the command reads files and this caller may run it: only then is an attachment downloaded. */
-export function mayReadFiles(dispatcher: Dispatcher, tokens: readonly string[], authorize: AccessCheck, caller: Caller): boolean {
-  const parsed = dispatcher.parse(tokens, 'discord');
-  if (parsed.kind !== 'command' || !parsed.spec.files) return false;
-  return parsed.spec.access === 'open' || authorize(parsed.spec, caller) === null;
 }
 
 /** Role ids of the member: from the cached guild, or from the raw payload when not cached. */
@@ -128,7 +121,7 @@ export async function handleInteraction(interaction: ChatInputCommandInteraction
     if (file && oversize) {
       log.info({ user: caller.userId, file: file.name, size: file.size, limit: maxBytes }, 'discord: attachment over the upload limit; not downloaded');
       report = uploadRefusal(tooLargeText(file.name, file.size, maxBytes));
-    } else if (file && mayReadFiles(dispatcher, tokens, authorize, caller)) {
+    } else if (file && mayReadFiles(dispatcher, tokens, 'discord', authorize, caller)) {
       report = await runWithFile(file, tokens, caller, progress, deps);
     } else {
       // No file, or a command that will be refused or does not read files: the dispatcher answers, nothing is fetched.

@@ -1,4 +1,7 @@
+import type { Dispatcher } from '../../commands/dispatch';
 import { messageReport, type Report } from '../../commands/report';
+import type { Caller, Surface } from '../../commands/types';
+import type { AccessCheck } from './access';
 import { DownloadError, formatBytes } from './download';
 
 /**
@@ -42,4 +45,14 @@ export function downloadFailedText(name: string, error: unknown, maxBytes: numbe
 /** A private refusal as a report (chat adapters answer it ephemerally). */
 export function uploadRefusal(text: string, options: { ephemeral?: boolean } = {}): Report {
   return messageReport('Log file not read', text, 'refused', { ephemeral: options.ephemeral ?? true });
+}
+
+/**
+ * Whether `input` is a command that reads files and this caller may run it. Only then is anything
+ * downloaded: a refused caller or a usage error gets the dispatcher's answer without a fetch.
+ */
+export function mayReadFiles(dispatcher: Dispatcher, input: string | readonly string[], surface: Surface, authorize: AccessCheck, caller: Caller): boolean {
+  const parsed = dispatcher.parse(input, surface);
+  if (parsed.kind !== 'command' || !parsed.spec.files) return false;
+  return parsed.spec.access === 'open' || authorize(parsed.spec, caller) === null;
 }

@@ -10,13 +10,18 @@ import { ChannelGoneError, type ChatAdapter } from '../types';
 import { boltLevelOf, boltLogger } from './bolt-logger';
 import { DeliveryError, postMessages, uploadAttachments } from './deliver';
 import { channelGone, describeError, slackErrorCode } from './errors';
-import { renderReport } from './render';
+import { fileReplyOf } from './file-reply';
+import { PendingFileRequests, RecentKeys } from './pending-files';
+import { renderNote, renderReport } from './render';
 import { CommandReply } from './reply';
+import { answerFileReply, expiredText, slackFileHosts, type ThreadFilesDeps } from './thread-files';
 
 /**
  * The bot in Slack, on the real Bolt App: Socket Mode when an app token is set, otherwise Bolt's
  * HTTP receiver at /slack/events (Bolt checks every request's signature and age). A slash command
- * is acked at once, then dispatched; its reply is handled by CommandReply.
+ * is acked at once, then dispatched; its reply is handled by CommandReply. A report that asks for
+ * files (spray with nothing to read) opens its thread for its requester's reply: the `message`
+ * event of that reply (Events API, same endpoint or socket) is answered by answerFileReply.
  */
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -31,6 +36,12 @@ export interface SlackAdapterOptions {
   progressIntervalMs?: number;
   /** how long stop() waits for commands still answering */
   drainMs?: number;
+  /** how long a report that asked for files takes its requester's reply; default 15 minutes */
+  fileReplyWindowMs?: number;
+  /** where files users send are kept while their command runs; default the OS temp dir */
+  uploadTempDir?: string;
+  /** the clock of the file-reply window (tests) */
+  now?: () => number;
 }
 
 export interface SlackAdapter extends ChatAdapter {
@@ -70,6 +81,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const authorize = slackAccess({ allowedUsers: config.allowedUsers, allowedChannels: config.allowedChannels });
   const stopping = new AbortController();
   const inflight = new Set<Promise<void>>();
+  const pending = new PendingFileRequests({ ...(options.fileReplyWindowMs !== undefined ? { windowMs: options.fileReplyWindowMs } : {}), ...(options.now ? { now: options.now } : {}) });
+  // Slack retries an event it believes was lost; each reply is answered once.
+  const seenReplies = new RecentKeys();
+  const progressIntervalMs = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
+  const uploads = { maxBytes: dispatcher.services.config.spray.maxUploadBytes, ...(options.uploadTempDir ? { tempRoot: options.uploadTempDir } : {}) };
+  const trustedHost = slackFileHosts(config.apiUrl);
   let server: { address(): AddressInfo | string | null } | null = null;
   let started = false;
   let stopped = false;
@@ -85,7 +102,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       respond,
       channelId: command.channel_id,
       log,
-      progressIntervalMs: options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS,
+      progressIntervalMs,
     });
     let report: Report;
     try {
@@ -103,7 +120,71 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       log.error({ err: error, reference }, 'slash command failed');
       report = messageReport('Something went wrong', `The command failed. The details are in the bot's log under reference ${reference}.`, 'error', { reference });
     }
-    await reply.finish(report);
+    const ts = await reply.finish(report);
+    if (ts && report.awaitsFiles) {
+      // The report is a message of ours in the channel: its thread takes the requester's files.
+      pending.remember({ channel: command.channel_id, threadTs: ts, user: command.user_id, input: report.awaitsFiles.input });
+      log.debug({ channel: command.channel_id, user: command.user_id, windowMs: pending.window }, 'waiting for a file reply in the report\'s thread');
+      await joinForReplies(client, command.channel_id);
+    }
+  }
+
+  /**
+   * Slack sends message events only from conversations the bot is in, and chat:write.public lets it
+   * post in public channels it never joined: join, so the reply reaches it. Already a member, a
+   * private channel or a DM: Slack says so and nothing changes.
+   */
+  async function joinForReplies(client: webApi.WebClient, channel: string): Promise<void> {
+    try {
+      await client.conversations.join({ channel });
+    } catch (error) {
+      log.debug({ channel, code: slackErrorCode(error) }, 'did not join the channel for file replies');
+    }
+  }
+
+  function track(task: Promise<void>): void {
+    const tracked = task.catch((error: unknown) => log.error({ err: error }, 'slack reply failed')).finally(() => inflight.delete(tracked));
+    inflight.add(tracked);
+  }
+
+  /** A message event: a file reply in the thread of a report that asked for files, or nothing to do. */
+  function onMessage(event: unknown, client: webApi.WebClient): void {
+    const reply = fileReplyOf(event);
+    if (!reply) return;
+    const found = pending.lookup(reply.channel, reply.threadTs);
+    if (!found) return;
+    if (found.request.user !== reply.user) {
+      log.debug({ channel: reply.channel, user: reply.user }, 'file reply from someone other than the requester; ignored');
+      return;
+    }
+    if (!seenReplies.firstTime(`${reply.channel}/${reply.ts}`)) return;
+    const say = (text: string): Promise<void> =>
+      client.chat
+        .postMessage({ channel: reply.channel, thread_ts: reply.threadTs, ...renderNote(text) })
+        .then(() => undefined, (error: unknown) => log.warn({ channel: reply.channel, ...describeError(error) }, 'could not answer a file reply'));
+    if (found.state === 'expired') {
+      pending.forget(reply.channel, reply.threadTs);
+      log.info({ channel: reply.channel, user: reply.user }, 'file reply after its window closed');
+      track(say(expiredText(pending.window)));
+      return;
+    }
+    if (stopped) {
+      track(say('router-audit is shutting down; send the file again in a minute.'));
+      return;
+    }
+    const deps: ThreadFilesDeps = {
+      client,
+      dispatcher,
+      authorize,
+      log,
+      botToken: config.botToken,
+      uploads,
+      pending,
+      progressIntervalMs,
+      signal: stopping.signal,
+      trustedHost,
+    };
+    track(answerFileReply(reply, found.request, deps));
   }
 
   // Any command name: the app only receives the commands its manifest declares, whatever they are called.
@@ -124,6 +205,11 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       .catch((error: unknown) => log.error({ err: error }, 'slash command reply failed'))
       .finally(() => inflight.delete(task));
     inflight.add(task);
+  });
+
+  // Bolt acks Events API requests itself, at once; the work runs after.
+  app.event('message', async ({ event, client }) => {
+    onMessage(event, client);
   });
 
   app.error(async (error) => {

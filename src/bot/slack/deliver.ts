@@ -28,11 +28,13 @@ export interface ChannelPost {
   channel: string;
   /** a message of ours to turn into the first part (the progress message) */
   replaceTs?: string | null;
+  /** post into this thread (the ts of its first message) instead of the channel */
+  threadTs?: string;
   log: Logger;
 }
 
 async function postOne(target: ChannelPost, message: SlackMessage, replaceTs: string | null): Promise<string | undefined> {
-  const { client, channel, log } = target;
+  const { client, channel, log, threadTs } = target;
   if (replaceTs) {
     try {
       const updated = await client.chat.update({ channel, ts: replaceTs, text: message.text, blocks: message.blocks });
@@ -44,7 +46,14 @@ async function postOne(target: ChannelPost, message: SlackMessage, replaceTs: st
     }
   }
   // No link previews: advice links would each unfold into a card.
-  const posted = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
+  const posted = await client.chat.postMessage({
+    channel,
+    text: message.text,
+    blocks: message.blocks,
+    unfurl_links: false,
+    unfurl_media: false,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+  });
   return posted.ts;
 }
 
@@ -62,16 +71,18 @@ export async function postMessages(target: ChannelPost, messages: readonly Slack
   return timestamps;
 }
 
-/** Uploads attachments as one files.uploadV2 call (one message with all files). */
+/** Uploads attachments as one files.uploadV2 call (one message with all files), in a thread when given. */
 export async function uploadAttachments(
   client: WebClient,
   channel: string,
   attachments: readonly Attachment[],
   about: string,
+  threadTs?: string,
 ): Promise<void> {
   if (attachments.length === 0) return;
   await client.files.uploadV2({
     channel_id: channel,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
     initial_comment: `Full data for ${escapeText(about)}`,
     file_uploads: attachments.map((a) => ({
       file: Buffer.isBuffer(a.data) ? a.data : Buffer.from(a.data, 'utf8'),

@@ -15,7 +15,23 @@ export const SLACK_BOT_SCOPES = {
   commands: 'receive /router-audit',
   'chat:write': 'post reports, edit the progress message, delete it when the answer went privately',
   'chat:write.public': 'post in public channels without being invited first',
-  'files:write': 'attach hosts.csv and scan.json (files.uploadV2)',
+  'files:write': 'attach hosts.csv, scan.json and spray.json (files.uploadV2)',
+  'files:read': 'download a log file a user sends in reply to spray (url_private_download, files.info)',
+  'channels:history': 'see that reply: message events in public channels the bot is in',
+  'groups:history': 'see that reply in private channels the bot was invited to',
+  'im:history': 'see that reply in a direct message with the bot',
+  'channels:join': 'join a public channel where spray asked for a file (Slack sends message events only from channels the bot is in)',
+} as const;
+
+/**
+ * Events the bot subscribes to, and why. Slash commands cannot carry files, so spray asks for a
+ * log file as a reply in its report's thread; these deliver that reply. The bot ignores every
+ * message that is not a file reply, in a thread it opened, from the user who asked.
+ */
+export const SLACK_BOT_EVENTS = {
+  'message.channels': 'a file reply in a public channel',
+  'message.groups': 'a file reply in a private channel',
+  'message.im': 'a file reply in a direct message',
 } as const;
 
 /** HTTP mode only (Socket Mode ignores it): replace with the bot's public https address. */
@@ -74,7 +90,13 @@ export function buildManifest(list: readonly CommandSpec[] = registry): Record<s
       ],
     },
     oauth_config: { scopes: { bot: Object.keys(SLACK_BOT_SCOPES) } },
-    settings: { org_deploy_enabled: false, socket_mode_enabled: true, token_rotation_enabled: false },
+    settings: {
+      // Socket Mode delivers events over the socket; HTTP mode needs a request_url here (see the header).
+      event_subscriptions: { bot_events: Object.keys(SLACK_BOT_EVENTS) },
+      org_deploy_enabled: false,
+      socket_mode_enabled: true,
+      token_rotation_enabled: false,
+    },
   };
 }
 
@@ -82,14 +104,18 @@ export const MANIFEST_FILE = 'slack-manifest.yml';
 
 export function manifestYaml(list: readonly CommandSpec[] = registry): string {
   const scopes = Object.entries(SLACK_BOT_SCOPES).map(([scope, why]) => `#   ${scope}: ${why}`).join('\n');
+  const events = Object.entries(SLACK_BOT_EVENTS).map(([event, why]) => `#   ${event}: ${why}`).join('\n');
   return [
     '# Slack app manifest for router-audit: api.slack.com/apps → Create New App → From a manifest.',
     '# Generated from the command registry by `node dist/src/bot/slack/write-manifest.js`; edit the',
     '# commands (src/commands), not the command text here. A unit test checks the two agree.',
-    '# Socket Mode is on (SLACK_APP_TOKEN). For HTTP mode set socket_mode_enabled to false and put',
-    '# the bot\'s public https address (path /slack/events) in the slash command url.',
+    '# Socket Mode is on (SLACK_APP_TOKEN). For HTTP mode set socket_mode_enabled to false, put',
+    '# the bot\'s public https address (path /slack/events) in the slash command url, and add the',
+    '# same address as request_url under settings.event_subscriptions.',
     '# Bot scopes:',
     scopes,
+    '# Bot events (spray asks for a log file as a reply in its report\'s thread; these deliver it):',
+    events,
     stringify(buildManifest(list), { lineWidth: 0 }),
   ].join('\n');
 }

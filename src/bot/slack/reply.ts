@@ -69,8 +69,12 @@ export class CommandReply {
     }
   }
 
-  /** Sends the final report. Resolves when everything that could be sent was sent. */
-  async finish(report: Report): Promise<void> {
+  /**
+   * Sends the final report. Resolves when everything that could be sent was sent, with the ts of
+   * the report's first message when it went into the channel as a message of the bot's (a thread
+   * can hang off it); null when it went privately or through the response_url.
+   */
+  async finish(report: Report): Promise<string | null> {
     this.finished = true;
     this.throttled.cancel();
     await this.queue;
@@ -79,23 +83,24 @@ export class CommandReply {
       if (report.ephemeral) {
         await this.respondAll(rendered.messages, 'ephemeral');
         await this.retireProgress();
-      } else {
-        await this.publish(report, rendered);
+        return null;
       }
+      return await this.publish(report, rendered);
     } catch (error) {
       this.options.log.error({ channel: this.options.channelId, ...describeError(error) }, 'could not deliver the report');
+      return null;
     }
   }
 
-  private async publish(report: Report, rendered: RenderedReport): Promise<void> {
+  private async publish(report: Report, rendered: RenderedReport): Promise<string | null> {
     const { client, channelId: channel, log } = this.options;
     let posted = 0;
     let why = 'because I am not a member of this channel. Invite me and ask again to get the files.';
     if (this.canPost) {
       try {
-        await postMessages({ client, channel, replaceTs: this.progressTs, log }, rendered.messages);
+        const [first] = await postMessages({ client, channel, replaceTs: this.progressTs, log }, rendered.messages);
         await this.upload(report, rendered);
-        return;
+        return first ?? null;
       } catch (error) {
         if (!(error instanceof DeliveryError)) throw error;
         posted = error.posted;
@@ -111,6 +116,7 @@ export class CommandReply {
     }
     await this.respondAll(rest, 'in_channel');
     await this.retireProgress();
+    return null;
   }
 
   private async upload(report: Report, rendered: RenderedReport): Promise<void> {

@@ -7,8 +7,9 @@ import type { Services } from '../../../src/commands/types';
 import { loadConfig } from '../../../src/config/env';
 import { loadContent } from '../../../src/content/load';
 import { createLogger, type Logger } from '../../../src/log';
-import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from '../../../src/bot/slack/adapter';
+import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter, type SlackAdapterOptions } from '../../../src/bot/slack/adapter';
 import { startSlackApi, type SlackApiStandIn } from '../support/slack-api';
+import { postEvent } from '../support/slack-events';
 import { postSlashCommand, type SlackHttpResult } from '../support/slack-signing';
 import type { SlashCommandFields } from '../support/slack-slash-command';
 import type { SlackSocketStandIn } from '../support/slack-socket';
@@ -29,6 +30,8 @@ export interface BotOptions {
   /** Socket Mode through this stand-in instead of the HTTP receiver */
   socket?: SlackSocketStandIn;
   progressIntervalMs?: number;
+  /** more adapter options (file replies: uploadTempDir, fileReplyWindowMs, now) */
+  adapter?: Partial<Pick<SlackAdapterOptions, 'uploadTempDir' | 'fileReplyWindowMs' | 'now'>>;
 }
 
 export interface RunningBot {
@@ -40,6 +43,8 @@ export interface RunningBot {
   eventsUrl: string;
   /** a correctly signed slash command; its response_url points at the stand-in under `id` */
   command(text: string, fields?: Partial<SlashCommandFields> & { id?: string }): Promise<SlackHttpResult & { fields: SlashCommandFields }>;
+  /** a correctly signed Events API delivery of `event` (HTTP mode) */
+  event(event: Record<string, unknown>): Promise<SlackHttpResult>;
   /** everything logged so far (JSON lines) */
   logText(): Promise<string>;
   close(): Promise<void>;
@@ -82,6 +87,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     host: '127.0.0.1',
     progressIntervalMs: options.progressIntervalMs ?? 50,
     drainMs: 5000,
+    ...options.adapter,
   });
   await adapter.start();
   const port = adapter.address()?.port;
@@ -95,6 +101,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     command(text, { id, ...fields } = {}) {
       // Slack gives up after 3 s; 5 s here keeps a bot that waits for its work before acking from hanging the test.
       return postSlashCommand({ url: eventsUrl, signingSecret: SIGNING_SECRET, timeoutMs: 5000, fields: { text, response_url: slack.responseUrl(id), ...fields } });
+    },
+    event(event) {
+      return postEvent({ url: eventsUrl, signingSecret: SIGNING_SECRET, timeoutMs: 5000, event });
     },
     async logText() {
       await flush(log);

@@ -47,6 +47,18 @@ describe('slack-manifest.yml', () => {
     expect(manifest.settings.socket_mode_enabled).toBe(true);
   });
 
+  it('subscribes to the message events and has the scopes the file-reply flow needs, each explained', () => {
+    const manifest = file as unknown as { oauth_config: { scopes: { bot: string[] } }; settings: { event_subscriptions?: { bot_events: string[]; request_url?: string } } };
+    expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['files:read', 'channels:history', 'groups:history', 'im:history', 'channels:join']));
+    expect(manifest.settings.event_subscriptions?.bot_events).toEqual(['message.channels', 'message.groups', 'message.im']);
+    // Socket Mode: no request URL; the header says where it goes in HTTP mode.
+    expect(manifest.settings.event_subscriptions?.request_url).toBeUndefined();
+    const text = readFileSync(path.join(PROJECT_ROOT, MANIFEST_FILE), 'utf8');
+    expect(text).toContain('same address as request_url under settings.event_subscriptions');
+    for (const scope of manifest.oauth_config.scopes.bot) expect(text).toMatch(new RegExp(`^#   ${scope.replace('.', '\\.')}: \\S`, 'm'));
+    for (const event of manifest.settings.event_subscriptions?.bot_events ?? []) expect(text).toMatch(new RegExp(`^#   ${event.replace('.', '\\.')}: \\S`, 'm'));
+  });
+
   it('names every command Slack offers in the usage hint, and no CLI-only option', () => {
     const hint = slashCommandUsageHint();
     const offered = commands.filter((c) => c.name !== 'audit' && offeredOn(c, 'slack'));
