@@ -11,6 +11,7 @@ interface BenchmarkModule {
 const BENCHMARKS: Record<string, () => BenchmarkModule> = {
   scan: () => require('./scan') as BenchmarkModule,
   sites: () => require('./sites') as BenchmarkModule,
+  spray: () => require('./spray') as BenchmarkModule,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

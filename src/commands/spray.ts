@@ -81,7 +81,7 @@ export async function runSprayAnalysis(input: ParsedInput, ctx: CommandContext, 
 
 /** The spray result as this audience may see it, joined with a LAN scan when there is one. */
 export function viewFor(run: SprayRun, ctx: CommandContext, scan?: ScanResult): SprayView {
-  const correlation = scan ? correlateWithScan(run.report, scan) : [];
+  const correlation = scan ? correlateWithScan(run.report, scan, { siteAddresses: ctx.services.config.spray.siteAddresses }) : [];
   return sprayView(run.report, correlation, masksAccounts(ctx));
 }
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseRedisUrl } from '../sites/redis-url';
 import { DEFAULT_ALLOW, DEFAULT_MAX_HOSTS, TargetError, parseAllowList, type Cidr } from '../scanner/targets';
@@ -63,6 +64,15 @@ const envSchema = z.object({
   SPRAY_LOG_PATHS: optionalText,
   SPRAY_SHOW_ACCOUNTS: flag,
   SPRAY_MAX_UPLOAD_MB: positiveInt(200),
+  SITE_PUBLIC_IPS: z.string().optional().transform((text, ctx) => {
+    const ips = (text ?? '').split(',').map((ip) => ip.trim()).filter(Boolean);
+    const bad = ips.filter((ip) => isIP(ip) === 0);
+    if (bad.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `must be IP addresses separated by commas; not an address: ${bad.join(', ')}` });
+      return z.NEVER;
+    }
+    return ips;
+  }),
 
   DATA_DIR: optionalText,
   HISTORY_DAYS: positiveInt(90),
@@ -100,7 +110,7 @@ export interface AppConfig {
     allowedRoles: AccessList;
     allowedChannels: AccessList;
   } | null;
-  spray: { logPaths: string[]; showAccounts: boolean; maxUploadBytes: number };
+  spray: { logPaths: string[]; showAccounts: boolean; maxUploadBytes: number; siteAddresses: string[] };
   store: { dataDir: string; historyDays: number; timeZone: string };
   redisUrl: string | undefined;
   /** `router-audit agent` (a site's scanner agent) */
@@ -175,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       logPaths: (e.SPRAY_LOG_PATHS ?? '').split(',').map((p) => p.trim()).filter(Boolean),
       showAccounts: e.SPRAY_SHOW_ACCOUNTS,
       maxUploadBytes: e.SPRAY_MAX_UPLOAD_MB * 1024 * 1024,
+      siteAddresses: e.SITE_PUBLIC_IPS,
     },
     store: { dataDir: e.DATA_DIR ?? './data', historyDays: e.HISTORY_DAYS, timeZone: e.TZ ?? 'UTC' },
     redisUrl: e.REDIS_URL,

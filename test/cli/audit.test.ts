@@ -57,6 +57,24 @@ describeLab('router-audit audit (scan + spray logs)', () => {
     expect(audit.advice.map((a) => a.id)).toEqual(expect.arrayContaining(['router-isolate-reflash', 'identity-revoke-reset']));
   });
 
+  it('flags sign-ins from the site\'s public address when its router shows Quad7 signs (SITE_PUBLIC_IPS)', async () => {
+    const natLogs = writeEntraLog(path.join(dir, 'nat.ndjson'), [
+      { at: new Date('2026-11-19T09:00:00Z'), account: 'carol@contoso.com', ip: '198.51.100.20', code: 0 },
+    ]);
+    const result = await runInScanner(handle.lab, process.execPath, [BIN, 'audit', '--json'], {
+      env: { ...process.env, SCAN_ALLOW: '10.77.0.0/24', SPRAY_LOG_PATHS: natLogs, SITE_PUBLIC_IPS: '198.51.100.20' },
+    });
+    const audit = JSON.parse(result.stdout) as AuditJson;
+    const flagged = audit.spray.findings.find((f) => f.id === 'spray-signin-from-quad7-site');
+    expect(flagged).toMatchObject({ ip: '198.51.100.20' });
+    expect(flagged?.evidence).toContain('10.77.0.1');
+    // Without the setting the public address means nothing to the bot.
+    const without = await runInScanner(handle.lab, process.execPath, [BIN, 'audit', '--json'], {
+      env: { ...process.env, SCAN_ALLOW: '10.77.0.0/24', SPRAY_LOG_PATHS: natLogs, SITE_PUBLIC_IPS: '' },
+    });
+    expect((JSON.parse(without.stdout) as AuditJson).spray.findings).toEqual([]);
+  });
+
   it('still gives the spray half when the network may not be scanned, and says why', async () => {
     const result = await runInScanner(handle.lab, process.execPath, [BIN, 'audit'], {
       env: { ...process.env, SCAN_ALLOW: '192.168.0.0/16', SPRAY_LOG_PATHS: logs },

@@ -52,3 +52,10 @@ describe('.env.example', () => {
     expect(() => loadConfig({ SCAN_NETNS: 'a b; rm' })).toThrow(/SCAN_NETNS/);
   });
 });
+
+describe('SITE_PUBLIC_IPS', () => {
+  it('takes IP addresses and names the one that is not', () => {
+    expect(loadConfig({ SITE_PUBLIC_IPS: '198.51.100.20, 2001:db8::1' }).spray.siteAddresses).toEqual(['198.51.100.20', '2001:db8::1']);
+    expect(() => loadConfig({ SITE_PUBLIC_IPS: '198.51.100.20,office' })).toThrow(/SITE_PUBLIC_IPS: .*not an address: office/);
+  });
+});
