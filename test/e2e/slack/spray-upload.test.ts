@@ -12,9 +12,10 @@ import path from 'node:path';
 import { entraLine, sprayEvents } from '../../support/signin-logs';
 import { FILE_DOWNLOAD, type SlackApiCall, type SlackFileObject } from '../support/slack-api';
 import { checkFileInfo, fileShareEvent } from '../support/slack-events';
+import { postSigned } from '../support/slack-signing';
 import { startSlackSocketMode, type SlackSocketStandIn } from '../support/slack-socket';
 import { expectWithinLimits, headerOf, inChannel, textsOf } from './assertions';
-import { APP_TOKEN, BOT_TOKEN, startBot, type RunningBot } from './bot';
+import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, startBot, type RunningBot } from './bot';
 import { fixedRunner } from './runners';
 import { syntheticScan } from '../../unit/bot/slack/synthetic-scan';
 
@@ -39,6 +40,15 @@ const downloadsOf = (bot: RunningBot, file: SlackFileObject): SlackApiCall[] => 
 /** Waits (bounded) for a message in the channel that has a header containing `text`, posted or edited. */
 function nextReport(bot: RunningBot, channel: string, text: string): Promise<SlackApiCall> {
   return bot.slack.calls.next((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && inChannel(channel)(c) && hasHeader(text)(c), `a message "${text}" in ${channel}`);
+}
+
+/** Waits (bounded) until the bot's log has `text`: the file log is written asynchronously. */
+async function waitForLog(bot: RunningBot, text: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await bot.logText()).includes(text)) {
+    if (Date.now() > deadline) throw new Error(`the bot's log never said "${text}"`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 /**
@@ -77,6 +87,15 @@ describe('Slack: spray on a log file sent as a thread reply (HTTP receiver)', ()
     jest.restoreAllMocks();
     // Whatever the case did, no downloaded file outlives its answer.
     expect(readdirSync(tempRoot)).toEqual([]);
+  });
+
+  it('answers Slack\'s url_verification on /slack/events (the Events API request URL in HTTP mode)', async () => {
+    const body = JSON.stringify({ token: 'legacy', challenge: 'c-8f2e', type: 'url_verification' });
+    const res = await postSigned(body, 'application/json', { url: bot.eventsUrl, signingSecret: SIGNING_SECRET });
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('c-8f2e');
+    const forged = await postSigned(body, 'application/json', { url: bot.eventsUrl, signingSecret: SIGNING_SECRET, signWith: 'wrong' });
+    expect(forged.status).toBe(401);
   });
 
   it('asks for a file, downloads the reply with the bot token, and answers in the thread with the finding, accounts masked', async () => {
@@ -131,10 +150,11 @@ describe('Slack: spray on a log file sent as a thread reply (HTTP receiver)', ()
     const alices = bot.slack.hostFile({ name: 'alice.json', content: 'x', declaredSize: 5 * MB });
     await bot.event(fileShareEvent({ channel: 'C0OTHERS', user: ALICE, threadTs: thread, files: [alices] }));
     await nextReport(bot, 'C0OTHERS', 'Log file not read');
+    // The bot did see Bob's reply, and let it be.
+    await waitForLog(bot, 'file reply from someone other than the requester; ignored');
     expect(downloadsOf(bot, bobs)).toEqual([]);
     expect(bot.slack.threadMessages('C0OTHERS', thread)).toHaveLength(1);
     expect(JSON.stringify(bot.slack.threadMessages('C0OTHERS', thread))).not.toContain('bob.json');
-    expect(await bot.logText()).toContain('file reply from someone other than the requester; ignored');
   });
 
   it('stops a file whose bytes go over the limit although Slack reported it small, and analyses nothing', async () => {
