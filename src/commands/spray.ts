@@ -45,6 +45,13 @@ export function masksAccounts(ctx: CommandContext): boolean {
   return (ctx.surface === 'slack' || ctx.surface === 'discord') && !ctx.services.config.spray.showAccounts;
 }
 
+/** Uploaded files are read from a temporary directory: report them under the name the user gave. */
+function withUploadNames(report: SprayReport, ctx: CommandContext): SprayReport {
+  const names = new Map((ctx.files ?? []).map((file) => [file.path, file.name]));
+  if (names.size === 0) return report;
+  return { ...report, inputs: report.inputs.map((input) => ({ ...input, path: names.get(input.path) ?? input.path })) };
+}
+
 export interface SprayRun {
   report: SprayReport;
   startedAt: string;
@@ -72,7 +79,7 @@ export async function runSprayAnalysis(input: ParsedInput, ctx: CommandContext, 
       signal: ctx.signal,
       logger: ctx.services.log,
     });
-    return { report, startedAt: started.toISOString(), durationMs: Date.now() - started.getTime() };
+    return { report: withUploadNames(report, ctx), startedAt: started.toISOString(), durationMs: Date.now() - started.getTime() };
   } catch (error) {
     if (error instanceof SprayUsageError) throw new UsageError(error.message);
     throw error;

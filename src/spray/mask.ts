@@ -3,7 +3,7 @@ import type { SprayFinding, SprayReport } from './types';
 /**
  * Account names for chat: enough to recognise your own colleague, not enough to hand a list of
  * valid accounts to whoever reads the channel. `alice@contoso.com` → `a***e@contoso.com`,
- * `CONTOSO\bob` → `CONTOSO\b***b`, `jo` → `j***`.
+ * `CONTOSO\bob` → `CONTOSO\b***b`, `jo` → `j***`, `user10@…` → `u****0@…` (stars follow the length, up to 6).
  */
 export function maskAccount(account: string): string {
   const at = account.lastIndexOf('@');
@@ -20,7 +20,9 @@ export function maskAccount(account: string): string {
   }
   const chars = [...local];
   if (chars.length === 0) return account;
-  const masked = chars.length <= 2 ? `${chars[0]}***` : `${chars[0]}***${chars[chars.length - 1]}`;
+  // The stars follow the hidden length (up to 6), so user0 and user10 do not look like one account.
+  const stars = '*'.repeat(Math.min(Math.max(chars.length - 2, 3), 6));
+  const masked = chars.length <= 2 ? `${chars[0]}***` : `${chars[0]}${stars}${chars[chars.length - 1]}`;
   return `${prefix}${masked}${suffix}`;
 }
 

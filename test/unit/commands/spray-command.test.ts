@@ -88,9 +88,13 @@ describe('spray command', () => {
     const dispatcher = dispatcherWith({});
     const report = await dispatcher.dispatch({
       surface: 'slack', caller: { platform: 'slack', userId: 'U1', channelId: 'C1' }, input: 'spray',
-      files: [{ name: 'signins.ndjson', path: log, size: 1 }],
+      files: [{ name: 'my-export.ndjson', path: log, size: 1 }],
     });
     expect(report.highestSeverity).toBe('critical');
+    // The file is read from where the adapter saved it, and shown under the name the user gave.
+    const table = report.sections.find((s) => s.kind === 'table' && s.heading === 'Logs read');
+    expect(table?.kind === 'table' && table.rows.map((r) => r[0])).toEqual(['my-export.ndjson']);
+    expect(JSON.stringify(report)).not.toContain(log);
     expect(report.awaitsFiles?.input).toBe('spray');
   });
 

@@ -79,6 +79,8 @@ describe('masking for chat', () => {
     ['jo@contoso.com', 'j***@contoso.com'],
     ['CONTOSO\\bob', 'CONTOSO\\b***b'],
     ['root', 'r***t'],
+    ['user10@contoso.com', 'u****0@contoso.com'],
+    ['extraordinarilylongname@contoso.com', 'e******e@contoso.com'],
     ['zoë@contoso.com', 'z***ë@contoso.com'],
   ])('masks %s as %s', (account, masked) => {
     expect(maskAccount(account)).toBe(masked);
