@@ -1,5 +1,6 @@
 import { commands, DEFAULT_COMMAND } from '../../../src/commands/registry';
 import { parseText, parseTokens, tokenize } from '../../../src/commands/parse';
+import { usageOf } from '../../../src/commands/usage';
 
 const parse = (text: string, surface: 'slack' | 'cli' = 'slack') => parseText(text, commands, surface, DEFAULT_COMMAND);
 
@@ -83,5 +84,16 @@ describe('parsing commands', () => {
 
   it('refuses very long input without parsing it', () => {
     expect(parse(`scan ${'10.0.0.1 '.repeat(400)}`).kind).toBe('usage');
+  });
+});
+
+describe('usage lines', () => {
+  const spec = (name: string) => commands.find((c) => c.name === name)!;
+
+  it('speaks each surface\'s syntax', () => {
+    expect(usageOf(spec('scan'), 'cli')).toBe('router-audit scan [TARGETS…] [--json] [--fail-on SEVERITY] [--timeout MS]');
+    expect(usageOf(spec('scan'), 'slack')).toBe('/router-audit scan [TARGETS…] [--timeout MS]');
+    expect(usageOf(spec('scan'), 'discord')).toBe('/router-audit scan [targets:TARGETS…] [timeout:MS]');
+    expect(usageOf(spec('spray'), 'discord')).toBe('/router-audit spray [format:FORMAT] [since:WHEN] [columns:MAP] [file:ATTACHMENT]');
   });
 });
