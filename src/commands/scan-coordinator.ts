@@ -48,7 +48,7 @@ export interface CoordinatorOptions {
 }
 
 export interface ScanRecorderHook {
-  record(result: ScanResult, meta: { requester: string }): void;
+  record(result: ScanResult, meta: { requester: string; site?: string | null }): void;
 }
 
 export interface ScanRequestOptions {
@@ -74,7 +74,6 @@ interface RunningScan {
   promise: Promise<ScanResult>;
   listeners: Set<(progress: ScanProgressInfo) => void>;
   controller: AbortController;
-  startedAt: number;
 }
 
 export class ScanCoordinator {
@@ -130,6 +129,15 @@ export class ScanCoordinator {
     }
     recent.push(now);
     this.history.set(requester, recent);
+    this.forgetIdleRequesters(now);
+  }
+
+  /** Keeps the rate-limit memory bounded in a bot that meets many users over months. */
+  private forgetIdleRequesters(now: number): void {
+    if (this.history.size <= 1000) return;
+    for (const [requester, times] of this.history) {
+      if (times.every((time) => now - time >= this.options.rateWindowMs)) this.history.delete(requester);
+    }
   }
 
   private start(key: string, plan: TargetPlan, request: ScanRequestOptions): Promise<ScanResult> {
@@ -162,14 +170,14 @@ export class ScanCoordinator {
           'scan finished',
         );
         try {
-          this.options.recorder?.record(result, { requester: request.requester });
+          this.options.recorder?.record(result, { requester: request.requester, site: request.site ?? null });
         } catch (error) {
           this.options.log.error({ err: error }, 'scan recorder failed');
         }
         return result;
       })
       .finally(() => this.running.delete(key));
-    this.running.set(key, { promise, listeners, controller, startedAt: this.now() });
+    this.running.set(key, { promise, listeners, controller });
     return promise;
   }
 

@@ -126,3 +126,17 @@ describe('ScanCoordinator acceptance', () => {
     await Promise.all([first, joiner]);
   });
 });
+
+describe('ScanCoordinator memory', () => {
+  it('forgets requesters whose scans left the rate window, once there are many', async () => {
+    let now = 0;
+    const runner: ScanRunner = { run: async (job) => ({ targets: job.targets, startedAt: 'x', durationMs: 1, hosts: [], findings: [], advice: [] }) };
+    const scans = coordinator(runner, { rateLimit: 1, now: () => now });
+    for (let i = 0; i < 1001; i += 1) await scans.scan(['10.0.0.1'], { requester: `u${i}` });
+    now = 120_000; // every one of them is outside the 60 s window now
+    await scans.scan(['10.0.0.1'], { requester: 'late' });
+    // u0 may scan again (its old request was forgotten or expired), and so may the newcomer.
+    await expect(scans.scan(['10.0.0.1'], { requester: 'u0' })).resolves.toBeDefined();
+    expect((scans as unknown as { history: Map<string, number[]> }).history.size).toBeLessThanOrEqual(2);
+  });
+});
