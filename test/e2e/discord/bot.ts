@@ -3,12 +3,11 @@ import pino from 'pino';
 import { createDiscordAdapter, type DiscordAdapter, type DiscordAdapterOptions } from '../../../src/bot/discord/adapter';
 import { messageProblems, type DiscordMessage } from '../../../src/bot/discord/limits';
 import { Dispatcher } from '../../../src/commands/dispatch';
-import { ScanCoordinator, type ScanJob, type ScanProgressInfo, type ScanRunner } from '../../../src/commands/scan-coordinator';
+import type { ScanJob, ScanProgressInfo, ScanRunner } from '../../../src/commands/scan-coordinator';
 import type { Services } from '../../../src/commands/types';
-import { loadConfig } from '../../../src/config/env';
-import { loadContent } from '../../../src/content/load';
 import type { Logger } from '../../../src/log';
 import type { ScanResult } from '../../../src/scanner/report-types';
+import { testServices } from '../../support/services';
 import { discordMessageProblems } from '../support/discord-limits';
 import type { DiscordRestCall } from '../support/discord-rest';
 import type { DiscordStandIn } from '../support/discord';
@@ -28,21 +27,6 @@ export function memoryLogger(): { log: Logger; lines: string[] } {
     },
   });
   return { log: pino({ level: 'debug' }, stream), lines };
-}
-
-export function buildServices(runner: ScanRunner, env: NodeJS.ProcessEnv, log: Logger): Services {
-  const config = loadConfig(env);
-  const scans = new ScanCoordinator({
-    runner,
-    policy: { allow: config.scan.allow, maxHosts: config.scan.maxHosts },
-    timeoutMs: config.scan.timeoutMs,
-    rateLimit: config.scan.rateLimit,
-    rateWindowMs: config.scan.rateWindowMs,
-    log,
-    // Tests never look at this machine's own interfaces.
-    interfaces: () => ({}),
-  });
-  return { config, content: loadContent(), scans, log, now: () => new Date() };
 }
 
 /**
@@ -81,7 +65,7 @@ export async function startBot(
 ): Promise<RunningBot> {
   const { log, lines } = memoryLogger();
   const fullEnv = { DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl, ...env };
-  const services = buildServices(runner, fullEnv, log);
+  const services = testServices({ runner, env: fullEnv, log });
   const discordConfig = services.config.discord;
   if (!discordConfig) throw new Error('DISCORD_TOKEN did not switch Discord on');
   const dispatcher = new Dispatcher(services);

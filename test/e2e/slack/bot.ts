@@ -2,12 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Dispatcher } from '../../../src/commands/dispatch';
-import { ScanCoordinator, type ScanRunner } from '../../../src/commands/scan-coordinator';
+import type { ScanRunner } from '../../../src/commands/scan-coordinator';
 import type { Services } from '../../../src/commands/types';
-import { loadConfig } from '../../../src/config/env';
-import { loadContent } from '../../../src/content/load';
 import { createLogger, type Logger } from '../../../src/log';
 import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter, type SlackAdapterOptions } from '../../../src/bot/slack/adapter';
+import { testServices } from '../../support/services';
 import { startSlackApi, type SlackApiStandIn } from '../support/slack-api';
 import { postEvent } from '../support/slack-events';
 import { postSlashCommand, type SlackHttpResult } from '../support/slack-signing';
@@ -60,25 +59,19 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const logFile = path.join(logDir, 'bot.log');
   // No secrets list on purpose: a secret that shows up in the log was put there by our code or Bolt.
   const log = createLogger({ level: 'debug', file: logFile, secrets: [] });
-  const config = loadConfig({
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    ...(options.socket ? { SLACK_APP_TOKEN: APP_TOKEN } : {}),
-    ...options.env,
-  });
-  if (!config.slack) throw new Error('Slack is not configured');
-  const scans = new ScanCoordinator({
+  const services = testServices({
     runner: options.runner,
-    policy: { allow: config.scan.allow, maxHosts: config.scan.maxHosts },
-    timeoutMs: config.scan.timeoutMs,
-    rateLimit: config.scan.rateLimit,
-    rateWindowMs: config.scan.rateWindowMs,
+    env: {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      ...(options.socket ? { SLACK_APP_TOKEN: APP_TOKEN } : {}),
+      ...options.env,
+    },
     log,
-    // Never the host's own interfaces: a bare audit has no default networks here.
-    interfaces: () => ({}),
   });
-  const services: Services = { config, content: loadContent(), scans, log, now: () => new Date() };
+  const { config, scans } = services;
+  if (!config.slack) throw new Error('Slack is not configured');
   const dispatcher = new Dispatcher(services);
   const adapter = createSlackAdapter({
     dispatcher,

@@ -1,11 +1,10 @@
-import { loadConfig } from '../../../src/config/env';
-import { loadContent } from '../../../src/content/load';
 import { Dispatcher } from '../../../src/commands/dispatch';
-import { ScanCoordinator, type ScanRunner } from '../../../src/commands/scan-coordinator';
+import type { ScanRunner } from '../../../src/commands/scan-coordinator';
 import type { CommandSpec, Services } from '../../../src/commands/types';
 import { commands } from '../../../src/commands/registry';
 import { silentLogger } from '../../../src/log';
 import type { ScanResult } from '../../../src/scanner/report-types';
+import { testServices } from '../../support/services';
 
 /** A runner that records what it was asked and answers with a fixed result: the scanner itself is tested in the lab. */
 function recordingRunner(result: Partial<ScanResult> = {}) {
@@ -19,19 +18,13 @@ function recordingRunner(result: Partial<ScanResult> = {}) {
   return { runner, jobs };
 }
 
-function servicesWith(runner: ScanRunner, env: NodeJS.ProcessEnv = {}): Services {
-  const config = loadConfig(env);
-  const log = silentLogger();
-  const scans = new ScanCoordinator({
+/** Services on a fixed clock, on a machine whose only network is 10.9.0.0/24 (what a bare audit scans). */
+function servicesWith(runner: ScanRunner): Services {
+  return testServices({
     runner,
-    policy: { allow: config.scan.allow, maxHosts: config.scan.maxHosts },
-    timeoutMs: config.scan.timeoutMs,
-    rateLimit: config.scan.rateLimit,
-    rateWindowMs: config.scan.rateWindowMs,
-    log,
+    now: () => new Date(0),
     interfaces: () => ({ eth0: [{ address: '10.9.0.7', netmask: '255.255.255.0', family: 'IPv4', internal: false, mac: '00:00:00:00:00:00', cidr: '10.9.0.7/24' }] }),
   });
-  return { config, content: loadContent(), scans, log, now: () => new Date(0) };
 }
 
 const caller = { platform: 'slack' as const, userId: 'U1', channelId: 'C1' };

@@ -1,13 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../../src/config/env';
-import { loadContent } from '../../../src/content/load';
 import { Dispatcher } from '../../../src/commands/dispatch';
-import { ScanCoordinator, type ScanRunner } from '../../../src/commands/scan-coordinator';
+import type { ScanRunner } from '../../../src/commands/scan-coordinator';
 import { parseColumns, parseSince } from '../../../src/commands/spray-options';
-import type { Caller, Services, Surface } from '../../../src/commands/types';
-import { silentLogger } from '../../../src/log';
+import type { Caller, Surface } from '../../../src/commands/types';
+import { testServices } from '../../support/services';
 import { sprayEvents, writeEntraLog } from '../../support/signin-logs';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -30,14 +28,8 @@ describe('spray options', () => {
 
 /** Dispatches spray commands against real log files; there is no scan in these tests. */
 function dispatcherWith(env: NodeJS.ProcessEnv): Dispatcher {
-  const config = loadConfig(env);
-  const log = silentLogger();
   const noScans: ScanRunner = { run: () => Promise.reject(new Error('no scans in this test')) };
-  const scans = new ScanCoordinator({
-    runner: noScans, policy: { allow: config.scan.allow, maxHosts: 1024 }, timeoutMs: 1000, rateLimit: 5, rateWindowMs: 60_000, log, interfaces: () => ({}),
-  });
-  const services: Services = { config, content: loadContent(), scans, log, now: () => NOW };
-  return new Dispatcher(services);
+  return new Dispatcher(testServices({ runner: noScans, env, now: () => NOW }));
 }
 
 function ask(dispatcher: Dispatcher, surface: Surface, input: string) {

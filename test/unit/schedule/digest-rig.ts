@@ -5,13 +5,13 @@ import type { ChatAdapter } from '../../../src/bot/types';
 import { HistoryRuntime } from '../../../src/commands/digest-runtime';
 import { Dispatcher } from '../../../src/commands/dispatch';
 import type { Report } from '../../../src/commands/report';
-import { ScanCoordinator, type ScanJob, type ScanRunner } from '../../../src/commands/scan-coordinator';
+import type { ScanJob, ScanRunner } from '../../../src/commands/scan-coordinator';
 import type { Caller, Services } from '../../../src/commands/types';
 import { loadConfig } from '../../../src/config/env';
-import { loadContent } from '../../../src/content/load';
 import { silentLogger, type Logger } from '../../../src/log';
 import type { Finding, HostRecord, ScanResult } from '../../../src/scanner/report-types';
 import type { SitesService } from '../../../src/sites/types';
+import { testServices } from '../../support/services';
 import { ManualClock, settle } from './manual-clock';
 
 /**
@@ -76,20 +76,10 @@ export async function digestRig(start: string, env: NodeJS.ProcessEnv = {}, opti
   const clock = new ManualClock(start);
   const runner = new ScriptedRunner(clock);
   const runtime = new HistoryRuntime({ config, log, clock, resyncMs: 0 });
-  const scans = new ScanCoordinator({
-    runner,
-    policy: { allow: config.scan.allow, maxHosts: config.scan.maxHosts },
-    timeoutMs: config.scan.timeoutMs,
-    rateLimit: config.scan.rateLimit,
-    rateWindowMs: config.scan.rateWindowMs,
-    log,
-    now: () => clock.now().getTime(),
-    interfaces: () => ({}),
-    ...(runtime.recorder ? { recorder: runtime.recorder } : {}),
-  });
+  const base = testServices({ runner, config, log, now: () => clock.now(), recorder: runtime.recorder ?? undefined });
   const services: Services = {
-    config, content: loadContent(), scans, log, now: () => clock.now(),
-    history: runtime.bind(scans, options.sites),
+    ...base,
+    history: runtime.bind(base.scans, options.sites),
     ...(options.sites ? { sites: options.sites } : {}),
   };
   const dispatcher = new Dispatcher(services);
