@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { LabTopology } from '../../lab/topology';
 import { PROJECT_ROOT, describeLab, runInScanner, withLab } from '../support/lab';
 import { sprayEvents, writeEntraLog } from '../support/signin-logs';
+import { infectedRouter, tinyLab, workstation } from '../support/topologies';
 
 /**
  * The full audit: the scan of the bot's own network and the spray check of SPRAY_LOG_PATHS in one
@@ -12,19 +12,7 @@ import { sprayEvents, writeEntraLog } from '../support/signin-logs';
 
 const BIN = path.join(PROJECT_ROOT, 'bin', 'router-audit.js');
 
-const TOPOLOGY: LabTopology = {
-  lan: '10.77.0.0/24',
-  scanner: { ip: '10.77.0.2', mac: '02:00:00:00:00:02' },
-  gateway: '10.77.0.1',
-  hosts: [
-    {
-      name: 'rtr', ip: '10.77.0.1', mac: '00:0a:eb:00:00:01', role: 'infected TP-Link router',
-      services: [{ kind: 'banner', port: 7777, banner: 'xlogin:' }, { kind: 'socks5', port: 11288 }],
-      expect: { tplink: true, findings: ['quad7-xlogin-shell'] },
-    },
-    { name: 'ws', ip: '10.77.0.20', mac: '00:06:5b:00:00:20', expect: { tplink: false } },
-  ],
-};
+const TOPOLOGY = tinyLab(infectedRouter({ kind: 'socks5', port: 11288 }), workstation({ expect: { tplink: false } }));
 
 interface AuditJson {
   targets: string[];

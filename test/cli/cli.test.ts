@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { z } from 'zod';
-import type { LabTopology } from '../../lab/topology';
 import { runInNamespace } from '../../lab/exec';
 import { DIST, PROJECT_ROOT, describeLab, runInScanner, withLab } from '../support/lab';
+import { infectedRouter, tinyLab, workstation } from '../support/topologies';
 
 /**
  * The CLI as a user runs it: the real bin, real processes, scans inside a lab namespace.
@@ -79,23 +79,14 @@ describe('CLI without a network', () => {
   });
 });
 
-const TOPOLOGY: LabTopology = {
-  lan: '10.77.0.0/24',
-  scanner: { ip: '10.77.0.2', mac: '02:00:00:00:00:02' },
-  gateway: '10.77.0.1',
-  hosts: [
-    {
-      name: 'rtr', ip: '10.77.0.1', mac: '00:0a:eb:00:00:01', role: 'infected TP-Link router',
-      services: [{ kind: 'banner', port: 7777, banner: 'xlogin:' }],
-      expect: { tplink: true, findings: ['quad7-xlogin-shell'] },
-    },
-    {
-      name: 'ws', ip: '10.77.0.20', mac: '00:06:5b:00:00:20', role: 'workstation with SSH on 7777',
-      services: [{ kind: 'banner', port: 7777, banner: 'SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n' }],
-      expect: { tplink: false, findings: ['port-7777-other-service'] },
-    },
-  ],
-};
+const TOPOLOGY = tinyLab(
+  infectedRouter(),
+  workstation({
+    role: 'workstation with SSH on 7777',
+    services: [{ kind: 'banner', port: 7777, banner: 'SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n' }],
+    expect: { tplink: false, findings: ['port-7777-other-service'] },
+  }),
+);
 
 /** IPv4 packets this namespace has sent (/proc/net/snmp is per network namespace). */
 async function ipv4PacketsSent(lab: { scannerNamespace: string }): Promise<number> {

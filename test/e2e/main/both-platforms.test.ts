@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { LabTopology } from '../../../lab/topology';
 import { DIST, describeLab, withLab } from '../../support/lab';
+import { infectedRouter, tinyLab } from '../../support/topologies';
 import { discordEnv, opt, postSlashCommand, slackEnv, startDiscord, startSlackApi, type DiscordStandIn, type SlackApiStandIn } from '../support';
 
 /**
@@ -14,18 +14,7 @@ import { discordEnv, opt, postSlashCommand, slackEnv, startDiscord, startSlackAp
 
 const SIGNING_SECRET = 'both-platforms-signing-secret';
 
-const TOPOLOGY: LabTopology = {
-  lan: '10.77.0.0/24',
-  scanner: { ip: '10.77.0.2', mac: '02:00:00:00:00:02' },
-  gateway: '10.77.0.1',
-  hosts: [
-    {
-      name: 'rtr', ip: '10.77.0.1', mac: '00:0a:eb:00:00:01', role: 'infected TP-Link router',
-      services: [{ kind: 'banner', port: 7777, banner: 'xlogin:' }],
-      expect: { tplink: true, findings: ['quad7-xlogin-shell'] },
-    },
-  ],
-};
+const TOPOLOGY = tinyLab(infectedRouter());
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
