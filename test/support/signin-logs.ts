@@ -35,7 +35,17 @@ export function sprayEvents(ip: string, accounts: number, start: Date, winner?: 
   return events;
 }
 
+/** A sign-in log's text, one JSON object a line, as it is exported (and uploaded to the bot). */
+export function entraLogText(events: SignIn[], extraLines: string[] = []): string {
+  return [...events.map(entraLine), ...extraLines].join('\n') + '\n';
+}
+
 export function writeEntraLog(file: string, events: SignIn[], extraLines: string[] = []): string {
-  writeFileSync(file, [...events.map(entraLine), ...extraLines].join('\n') + '\n');
+  writeFileSync(file, entraLogText(events, extraLines));
   return file;
+}
+
+/** A recent spray from `ip`, as a log's text: 12 accounts from six hours ago, then user3's password works. */
+export function recentSprayLog(ip: string): string {
+  return entraLogText(sprayEvents(ip, 12, new Date(Date.now() - 6 * 3600_000), 'user3@contoso.com'));
 }

@@ -4,7 +4,7 @@
  * ephemeral, decided before anything runs), and help/advice stay open to everyone.
  */
 import { startDiscord, opt, type DiscordStandIn } from '../support/discord';
-import { EPHEMERAL, ScriptedRunner, embedText, emptyResult, expectWithinLimits, flagsOf, startBot, type RunningBot } from './bot';
+import { EPHEMERAL, ScriptedRunner, embedText, emptyResult, expectWithinLimits, finalEdit, flagsOf, startBot, type RunningBot } from './bot';
 
 const GUILD = '400000000000000077';
 const OPS = '500000000000000001';
@@ -29,9 +29,7 @@ describe('Discord adapter: access by role and channel', () => {
     await discord?.close();
   });
 
-  beforeEach(() => {
-    runner.jobs.length = 0;
-  });
+  beforeEach(() => runner.reset());
 
   const scan = (memberRoles: string[], channelId: string) =>
     discord.dispatchInteraction({ options: [opt.subcommand('scan', [opt.string('targets', '10.5.0.0/30')])], memberRoles, channelId });
@@ -43,8 +41,7 @@ describe('Discord adapter: access by role and channel', () => {
   it('lets a member with an allowed role scan in an allowed channel, publicly', async () => {
     const ix = scan([OTHER_ROLE, NETADMIN], OPS);
     expect(flagsOf(await ix.callback()) & EPHEMERAL).toBe(0);
-    let edit = await ix.nextEdit();
-    while (!(edit.body as { embeds?: unknown[] }).embeds?.length) edit = await ix.nextEdit();
+    const edit = await finalEdit(ix);
     expectWithinLimits(edit);
     expect(embedText(edit)).toContain('Scan of 10.5.0.0/30');
     expect(runner.jobs).toHaveLength(1);

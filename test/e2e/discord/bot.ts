@@ -36,7 +36,18 @@ export function memoryLogger(): { log: Logger; lines: string[] } {
 export class ScriptedRunner implements ScanRunner {
   readonly jobs: ScanJob[] = [];
   release: Promise<void> | null = null;
-  constructor(public result: (job: ScanJob) => ScanResult) {}
+  private readonly initialResult: (job: ScanJob) => ScanResult;
+
+  constructor(public result: (job: ScanJob) => ScanResult) {
+    this.initialResult = result;
+  }
+
+  /** Back to how it was made: no jobs seen, answering at once with the first `result`. */
+  reset(): void {
+    this.jobs.length = 0;
+    this.release = null;
+    this.result = this.initialResult;
+  }
 
   async run(job: ScanJob, hooks: { signal: AbortSignal; onProgress: (progress: ScanProgressInfo) => void }): Promise<ScanResult> {
     this.jobs.push(job);
@@ -82,6 +93,13 @@ export function sentMessage(call: DiscordRestCall): DiscordMessage {
     embeds: body.embeds ?? [],
     files: call.files.map((f) => ({ name: f.filename, data: f.bytes, contentType: f.contentType })),
   };
+}
+
+/** The reply's first edit that carries embeds: the report (progress edits carry only content). */
+export async function finalEdit(ix: { nextEdit(): Promise<DiscordRestCall> }): Promise<DiscordRestCall> {
+  let edit = await ix.nextEdit();
+  while (!(edit.body as { embeds?: unknown[] }).embeds?.length) edit = await ix.nextEdit();
+  return edit;
 }
 
 /** Both validators (ours and the harness's) agree the call's message is within Discord's limits. */

@@ -7,7 +7,7 @@ import { GatewayIntentBits, InteractionResponseType } from 'discord.js';
 import { scanReport } from '../../../src/commands/scan-report';
 import { startDiscord, opt, type DiscordStandIn } from '../support/discord';
 import { syntheticScan } from '../../unit/bot/discord/synthetic-scan';
-import { EPHEMERAL, ScriptedRunner, embedText, emptyResult, expectWithinLimits, flagsOf, startBot, type RunningBot } from './bot';
+import { EPHEMERAL, ScriptedRunner, embedText, emptyResult, expectWithinLimits, finalEdit, flagsOf, startBot, type RunningBot } from './bot';
 
 describe('Discord adapter: interactions through the real discord.js client', () => {
   let discord: DiscordStandIn;
@@ -25,9 +25,7 @@ describe('Discord adapter: interactions through the real discord.js client', () 
   });
 
   beforeEach(() => {
-    runner.jobs.length = 0;
-    runner.result = emptyResult;
-    runner.release = null;
+    runner.reset();
     discord.rest.clearFailures();
   });
 
@@ -93,8 +91,7 @@ describe('Discord adapter: interactions through the real discord.js client', () 
     const progress = await ix.nextEdit();
     expect((progress.body as { content?: string }).content).toMatch(/^⏳ Scanning 10\.1\.0\.0\/30/);
     release();
-    let final = await ix.nextEdit();
-    while ((final.body as { embeds?: unknown[] }).embeds?.length === 0 || !(final.body as { embeds?: unknown[] }).embeds) final = await ix.nextEdit();
+    const final = await finalEdit(ix);
     expectWithinLimits(final);
     expect((final.body as { content?: string }).content).toBe('');
     expect(embedText(final)).toContain('Scan of 10.1.0.0/30');
@@ -105,8 +102,7 @@ describe('Discord adapter: interactions through the real discord.js client', () 
   it('splits a huge report (600 hosts, 80 findings) over the reply and follow-ups, attaching hosts.csv and scan.json', async () => {
     runner.result = () => syntheticScan(600, 80);
     const ix = discord.dispatchInteraction({ options: [opt.subcommand('scan', [opt.string('targets', '10.77.0.0/22')])] });
-    let edit = await ix.nextEdit();
-    while (!(edit.body as { embeds?: unknown[] }).embeds?.length) edit = await ix.nextEdit();
+    const edit = await finalEdit(ix);
     expectWithinLimits(edit);
     expect(edit.files.map((f) => f.filename).sort()).toEqual(['hosts.csv', 'scan.json']);
     const csv = edit.files.find((f) => f.filename === 'hosts.csv')?.bytes.toString('utf8') ?? '';

@@ -5,18 +5,11 @@
  * scan-lab.test.ts); what is under test is the path from INTERACTION_CREATE to the reply.
  */
 import { startDiscord, opt, type DiscordStandIn } from '../support/discord';
-import type { DispatchedInteraction } from '../support/discord';
-import { EPHEMERAL, ScriptedRunner, embedText, emptyResult, expectWithinLimits, flagsOf, startBot, type RunningBot } from './bot';
+import { EPHEMERAL, ScriptedRunner, embedText, emptyResult, expectWithinLimits, finalEdit, flagsOf, startBot, type RunningBot } from './bot';
 
 const ALICE = { id: '100000000000000001', username: 'alice' };
 const BOB = { id: '100000000000000002', username: 'bob' };
 const CAROL = { id: '100000000000000003', username: 'carol' };
-
-async function finalEdit(ix: DispatchedInteraction) {
-  let edit = await ix.nextEdit();
-  while (!(edit.body as { embeds?: unknown[] }).embeds?.length) edit = await ix.nextEdit();
-  return edit;
-}
 
 describe('Discord adapter: joined scans, rate limit, partial reports', () => {
   let discord: DiscordStandIn;
@@ -33,11 +26,7 @@ describe('Discord adapter: joined scans, rate limit, partial reports', () => {
     await discord?.close();
   });
 
-  beforeEach(() => {
-    runner.jobs.length = 0;
-    runner.release = null;
-    runner.result = emptyResult;
-  });
+  beforeEach(() => runner.reset());
 
   const scan = (target: string, user = ALICE) => discord.dispatchInteraction({ options: [opt.subcommand('scan', [opt.string('targets', target)])], user });
 

@@ -10,28 +10,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { ApplicationCommandOptionType } from 'discord.js';
 import { commandData } from '../../../src/bot/discord/command-data';
-import { entraLine, sprayEvents } from '../../support/signin-logs';
+import { recentSprayLog } from '../../support/signin-logs';
 import { startDiscord, opt, type DiscordStandIn } from '../support/discord';
 import type { DiscordRestCall } from '../support/discord-rest';
-import { EPHEMERAL, ScriptedRunner, embedText, emptyResult, expectWithinLimits, flagsOf, startBot, type RunningBot } from './bot';
+import { EPHEMERAL, ScriptedRunner, embedText, emptyResult, expectWithinLimits, finalEdit, flagsOf, startBot, type RunningBot } from './bot';
 
 const GUILD = '400000000000000055';
 const OPS = '500000000000000055';
 const SPRAYERS = '600000000000000055';
 const SPRAY_SOURCE = '203.0.113.77';
 
-/** A small Entra ID sign-in log: a spray against 12 accounts, then user3's password works. */
-function sprayLog(): string {
-  const start = new Date(Date.now() - 6 * 3600_000);
-  return sprayEvents(SPRAY_SOURCE, 12, start, 'user3@contoso.com').map(entraLine).join('\n') + '\n';
-}
-
-/** The reply's last edit that carries embeds (progress edits carry only content). */
-async function finalEdit(ix: { nextEdit(): Promise<DiscordRestCall> }): Promise<DiscordRestCall> {
-  let edit = await ix.nextEdit();
-  while (!(edit.body as { embeds?: unknown[] }).embeds?.length) edit = await ix.nextEdit();
-  return edit;
-}
+/** The log users send here: a spray against 12 accounts, then user3's password works. */
+const sprayLog = (): string => recentSprayLog(SPRAY_SOURCE);
 
 describe('Discord: spray on an attached log file', () => {
   let discord: DiscordStandIn;

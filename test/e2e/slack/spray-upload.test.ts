@@ -9,7 +9,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { entraLine, sprayEvents } from '../../support/signin-logs';
+import { recentSprayLog } from '../../support/signin-logs';
 import { FILE_DOWNLOAD, type SlackApiCall, type SlackFileObject } from '../support/slack-api';
 import { checkFileInfo, fileShareEvent } from '../support/slack-events';
 import { postSigned } from '../support/slack-signing';
@@ -24,11 +24,8 @@ const ALICE = 'U0ALICE';
 const BOB = 'U0BOB';
 const MB = 1024 * 1024;
 
-/** A small Entra ID sign-in log: a spray against 12 accounts, then user3's password works. */
-function sprayLog(): string {
-  const start = new Date(Date.now() - 6 * 3600_000);
-  return sprayEvents(SPRAY_SOURCE, 12, start, 'user3@contoso.com').map(entraLine).join('\n') + '\n';
-}
+/** The log users send here: a spray against 12 accounts, then user3's password works. */
+const sprayLog = (): string => recentSprayLog(SPRAY_SOURCE);
 
 const inThread = (channel: string, threadTs: string) => (call: SlackApiCall): boolean =>
   inChannel(channel)(call) && (call.args.thread_ts === threadTs || (call.method === 'chat.update' && call.args.thread_ts === undefined));
