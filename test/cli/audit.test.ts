@@ -1,8 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT, describeLab, runInScanner, withLab } from '../support/lab';
 import { sprayEvents, writeEntraLog } from '../support/signin-logs';
+import { newTempDir } from '../support/temp-dir';
 import { infectedRouter, tinyLab, workstation } from '../support/topologies';
 
 /**
@@ -24,7 +23,7 @@ interface AuditJson {
 
 describeLab('router-audit audit (scan + spray logs)', () => {
   const handle = withLab(TOPOLOGY, __filename);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ra-audit-'));
+  const dir = newTempDir('ra-audit-');
   // The infected router sprays the tenant: Quad7's whole point.
   const logs = writeEntraLog(path.join(dir, 'signins.ndjson'), sprayEvents('10.77.0.1', 15, new Date('2026-11-19T08:00:00Z'), 'user4@contoso.com'));
 

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { sprayEvents, writeEntraLog } from '../support/signin-logs';
+import { newTempDir } from '../support/temp-dir';
 
 /** `router-audit spray FILE… [--format F] [--since …] [--json]` as a user runs it. */
 
@@ -36,7 +36,7 @@ const sprayJsonSchema = z.object({
 });
 
 describe('router-audit spray', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ra-cli-spray-'));
+  const dir = newTempDir('ra-cli-spray-');
   const log = writeEntraLog(path.join(dir, 'signins.ndjson'), sprayEvents('203.0.113.50', 12, new Date('2026-11-19T08:00:00Z'), 'user3@contoso.com'), [
     '{"createdDateTime": "2026-11-19T09:00:00Z", "userPrincipalName": ',
     'not json at all',

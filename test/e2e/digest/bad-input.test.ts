@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { newTempDir } from '../../support/temp-dir';
 import { MAIN, PROJECT_ROOT } from './bot-process';
 
 /**
@@ -11,16 +11,7 @@ import { MAIN, PROJECT_ROOT } from './bot-process';
  * end of its input.
  */
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ra-e2e-bad-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = (): string => newTempDir('ra-e2e-bad-');
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

@@ -1,9 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { digestRig, textOf, type DigestRig } from '../schedule/digest-rig';
 import { host } from '../store/fixtures';
 import { sprayEvents, writeEntraLog } from '../../support/signin-logs';
+import { newTempDir } from '../../support/temp-dir';
 
 /** Digests with SPRAY_LOG_PATHS: new spray activity since the previous digest is part of the post. */
 
@@ -13,7 +12,7 @@ afterEach(async () => {
 });
 
 describe('digest with sign-in logs', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ra-digest-spray-'));
+  const dir = newTempDir('ra-digest-spray-');
   // The rig's clock starts at 2025-06-02 12:00 UTC; the spray ran that morning.
   const logs = writeEntraLog(path.join(dir, 'signins.ndjson'), sprayEvents('203.0.113.9', 12, new Date('2025-06-02T08:00:00Z'), 'user2@contoso.com'));
 

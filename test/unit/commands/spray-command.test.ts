@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Dispatcher } from '../../../src/commands/dispatch';
 import type { ScanRunner } from '../../../src/commands/scan-coordinator';
@@ -7,6 +5,7 @@ import { parseColumns, parseSince } from '../../../src/commands/spray-options';
 import type { Caller, Surface } from '../../../src/commands/types';
 import { testServices } from '../../support/services';
 import { sprayEvents, writeEntraLog } from '../../support/signin-logs';
+import { newTempDir } from '../../support/temp-dir';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 
@@ -38,7 +37,7 @@ function ask(dispatcher: Dispatcher, surface: Surface, input: string) {
 }
 
 describe('spray command', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ra-spray-cmd-'));
+  const dir = newTempDir('ra-spray-cmd-');
   const log = writeEntraLog(path.join(dir, 'signins.ndjson'), sprayEvents('203.0.113.50', 12, new Date('2026-11-19T08:00:00Z'), 'user3@contoso.com'));
 
   it('analyses SPRAY_LOG_PATHS in chat and masks account names there', async () => {

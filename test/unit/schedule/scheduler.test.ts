@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { ChannelGoneError, type ChatAdapter } from '../../../src/bot/types';
@@ -9,6 +7,7 @@ import { cronSchedule, dailySchedule, weeklySchedule } from '../../../src/schedu
 import { DigestScheduler, type BuildRequest, type DigestExecutor } from '../../../src/schedule/scheduler';
 import { SqliteStore } from '../../../src/store/sqlite';
 import type { DigestRecord, DigestSchedule } from '../../../src/store/types';
+import { newTempDir } from '../../support/temp-dir';
 import { ManualClock, settle } from './manual-clock';
 
 /** What an adapter received: which digest, for which slot, on time or late. */
@@ -20,15 +19,8 @@ interface Post {
   at: string;
 }
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
 function tempDb(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ra-sched-'));
-  dirs.push(dir);
-  return path.join(dir, 'router-audit.db');
+  return path.join(newTempDir('ra-sched-'), 'router-audit.db');
 }
 
 function reportFor(digest: DigestRecord, request: BuildRequest): Report {

@@ -1,27 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import os from 'node:os';
+import { chmodSync, closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { DB_FILE, openStore } from '../../../src/store/open';
 import { SqliteStore } from '../../../src/store/sqlite';
+import { newTempDir } from '../../support/temp-dir';
 import { host, scanOf } from './fixtures';
 
 const DIST = path.resolve(__dirname, '..', '..', '..', 'dist');
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) {
-    try { chmodSync(dir, 0o755); } catch { /* gone */ }
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ra-open-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = (): string => newTempDir('ra-open-');
 
 function capturingLog(): { log: pino.Logger; lines: Array<{ level: number; msg: string; dataDir?: string }> } {
   const lines: Array<{ level: number; msg: string; dataDir?: string }> = [];

@@ -1,23 +1,16 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SCHEMA_VERSION } from '../../../src/store/schema';
 import { SqliteStore } from '../../../src/store/sqlite';
 import type { NewDigest } from '../../../src/store/types';
+import { newTempDir } from '../../support/temp-dir';
 import { finding, host, scanOf, tplinkHost } from './fixtures';
 
 const DIST = path.resolve(__dirname, '..', '..', '..', 'dist');
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
 function tempFile(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ra-store-'));
-  dirs.push(dir);
-  return path.join(dir, 'router-audit.db');
+  return path.join(newTempDir('ra-store-'), 'router-audit.db');
 }
 
 const META = { requester: 'slack:U1', surface: 'slack', site: null };
