@@ -460,10 +460,8 @@ export class SlackApiStandIn {
     }),
     'chat.postMessage': (call) => {
       const channel = String(call.args.channel ?? '');
-      const gone = this.channelError(channel);
-      if (gone) return gone;
-      const invalid = blocksError(call.args.blocks);
-      if (invalid) return invalid;
+      const refused = this.messageError(channel, call.args.blocks);
+      if (refused) return refused;
       const ts = this.nextTs();
       const threadTs = optionalString(call.args.thread_ts);
       const message: SlackMessage = { channel, ts, threadTs, text: call.args.text, blocks: call.args.blocks, versions: [call.args] };
@@ -472,10 +470,8 @@ export class SlackApiStandIn {
     },
     'chat.update': (call) => {
       const channel = String(call.args.channel ?? '');
-      const gone = this.channelError(channel);
-      if (gone) return gone;
-      const invalid = blocksError(call.args.blocks);
-      if (invalid) return invalid;
+      const refused = this.messageError(channel, call.args.blocks);
+      if (refused) return refused;
       const message = this.messagesByKey.get(`${channel}/${String(call.args.ts ?? '')}`);
       if (!message) return { ok: false, error: 'message_not_found' };
       message.text = call.args.text ?? message.text;
@@ -505,10 +501,8 @@ export class SlackApiStandIn {
       return { ok: true, file: hosted.object, comments: [], response_metadata: { next_cursor: '' } };
     },
     'chat.postEphemeral': (call) => {
-      const gone = this.channelError(String(call.args.channel ?? ''));
-      if (gone) return gone;
-      const invalid = blocksError(call.args.blocks);
-      if (invalid) return invalid;
+      const refused = this.messageError(String(call.args.channel ?? ''), call.args.blocks);
+      if (refused) return refused;
       if (!call.args.user) return { ok: false, error: 'user_not_in_channel' };
       return { ok: true, message_ts: this.nextTs() };
     },
@@ -594,6 +588,11 @@ export class SlackApiStandIn {
   private channelError(channel: string): Record<string, unknown> | undefined {
     if (!channel || this.goneChannels.has(channel)) return { ok: false, error: 'channel_not_found' };
     return undefined;
+  }
+
+  /** Why Slack refuses a message: the channel is gone, or else its blocks are not valid Block Kit. */
+  private messageError(channel: string, blocks: unknown): Record<string, unknown> | undefined {
+    return this.channelError(channel) ?? blocksError(blocks);
   }
 
   private messageBody(message: SlackMessage): Record<string, unknown> {
