@@ -6,6 +6,7 @@
 import { GatewayIntentBits, InteractionResponseType } from 'discord.js';
 import { scanReport } from '../../../src/commands/scan-report';
 import { startDiscord, opt, type DiscordStandIn } from '../support/discord';
+import { waitUntil } from '../../support/wait';
 import { syntheticScan } from '../../unit/bot/discord/synthetic-scan';
 import { EPHEMERAL, ScriptedRunner, embedText, emptyResult, expectWithinLimits, finalEdit, flagsOf, startBot, type RunningBot } from './bot';
 
@@ -161,10 +162,6 @@ describe('Discord adapter: interactions through the real discord.js client', () 
   });
 });
 
-async function waitForLog(lines: string[], needle: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!lines.some((line) => line.includes(needle))) {
-    if (Date.now() > deadline) throw new Error(`no log line with "${needle}"; saw:\n${lines.join('')}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+function waitForLog(lines: string[], needle: string, timeoutMs?: number): Promise<void> {
+  return waitUntil(() => lines.some((line) => line.includes(needle)), () => `a log line with "${needle}"; saw:\n${lines.join('')}`, timeoutMs);
 }

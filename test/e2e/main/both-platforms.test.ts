@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DIST, describeLab, withLab } from '../../support/lab';
 import { infectedRouter, tinyLab } from '../../support/topologies';
+import { waitUntil } from '../../support/wait';
 import { discordEnv, opt, postSlashCommand, slackEnv, startDiscord, startSlackApi, type DiscordStandIn, type SlackApiStandIn } from '../support';
 
 /**
@@ -23,14 +24,6 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     }).on('error', reject);
   });
-}
-
-async function waitFor(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describeLab('npm start with Slack and Discord in one process', () => {
@@ -64,7 +57,7 @@ describeLab('npm start with Slack and Discord in one process', () => {
     bot.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
     exit = new Promise((resolve) => bot.once('exit', (code, signal) => resolve({ code, signal })));
     await discord.gateway.waitForIdentify();
-    await waitFor(() => readFileSync(logFile, 'utf8').includes('Slack is connected') && readFileSync(logFile, 'utf8').includes('Discord is connected'), 'both platforms');
+    await waitUntil(() => readFileSync(logFile, 'utf8').includes('Slack is connected') && readFileSync(logFile, 'utf8').includes('Discord is connected'), 'both platforms', 20_000);
   }, 60_000);
 
   afterAll(async () => {

@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { recentSprayLog } from '../../support/signin-logs';
+import { waitUntil } from '../../support/wait';
 import { FILE_DOWNLOAD, type SlackApiCall, type SlackFileObject } from '../support/slack-api';
 import { checkFileInfo, fileShareEvent } from '../support/slack-events';
 import { postSigned } from '../support/slack-signing';
@@ -40,12 +41,8 @@ function nextReport(bot: RunningBot, channel: string, text: string): Promise<Sla
 }
 
 /** Waits (bounded) until the bot's log has `text`: the file log is written asynchronously. */
-async function waitForLog(bot: RunningBot, text: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await bot.logText()).includes(text)) {
-    if (Date.now() > deadline) throw new Error(`the bot's log never said "${text}"`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+function waitForLog(bot: RunningBot, text: string): Promise<void> {
+  return waitUntil(async () => (await bot.logText()).includes(text), `the bot's log to say "${text}"`);
 }
 
 /**
