@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../scanner/types';
 
-/** A string that must compile as a regular expression (checked at load, not at match time). */
-const regexSource = z.string().min(1).refine(
+/** A non-empty string that must compile as a regular expression (checked at load, not at match time). */
+export const regexSource = z.string().min(1).refine(
   (source) => {
     try {
       new RegExp(source);

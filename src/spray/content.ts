@@ -3,24 +3,13 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ContentError } from '../content/load';
-import { adviceFileSchema } from '../content/schema';
+import { adviceFileSchema, regexSource } from '../content/schema';
 import { CONTENT_DIR } from '../paths';
 import { SEVERITIES } from '../scanner/types';
 import { AUTH_RESULTS, LOG_FAMILIES, type AuthResult } from './types';
 
 /** content/spray.yaml: thresholds, result-code lists and field maps, validated at load. */
 
-const regexSource = z.string().refine(
-  (source) => {
-    try {
-      new RegExp(source);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not a valid regular expression' },
-);
 const result = z.enum(AUTH_RESULTS);
 const results = z.array(result).min(1);
 const positive = z.number().positive();
