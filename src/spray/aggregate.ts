@@ -42,6 +42,8 @@ const T_FIRST_LOCK = 4;
 const T_LAST_LOCK = 5;
 const T_FIRST_SEEN = 6;
 const T_LAST_SEEN = 7;
+/** the FIRST of each span (its LAST follows it) */
+const SPANS = [T_FIRST_FAIL, T_FIRST_OK, T_FIRST_LOCK, T_FIRST_SEEN];
 // per-pair counters (Int32Array view, after the times)
 const COUNT_BASE = (KEY_BYTES + 64) / 4;
 const C_FAILS = 0;
@@ -63,6 +65,12 @@ const COUNT_STRIDE = PAIR_BYTES / 4;
 
 const TYPO = 1;
 const MIXED = 2;
+
+/** Widens the span at times[first] (its FIRST; its LAST follows) to include time. */
+function stretch(times: Float64Array, first: number, time: number): void {
+  if (time < times[first]!) times[first] = time;
+  if (time > times[first + 1]!) times[first + 1] = time;
+}
 
 /** A failure pattern: what the failures of a pair looked like (first failure seen). */
 export interface Pattern {
@@ -348,14 +356,11 @@ export class Aggregator {
     this.storeKey(id, source, account);
     const t = id * TIME_STRIDE + TIME_BASE;
     const times = this.times;
-    times[t + T_FIRST_FAIL] = Infinity;
-    times[t + T_LAST_FAIL] = -Infinity;
-    times[t + T_FIRST_OK] = Infinity;
-    times[t + T_LAST_OK] = -Infinity;
-    times[t + T_FIRST_LOCK] = Infinity;
-    times[t + T_LAST_LOCK] = -Infinity;
-    times[t + T_FIRST_SEEN] = Infinity;
-    times[t + T_LAST_SEEN] = -Infinity;
+    // every span starts empty: FIRST = Infinity, LAST = -Infinity
+    for (const first of SPANS) {
+      times[t + first] = Infinity;
+      times[t + first + 1] = -Infinity;
+    }
     this.counts[id * COUNT_STRIDE + COUNT_BASE + C_HOUR] = -1;
     slots[slot * 2] = id + 1;
     slots[slot * 2 + 1] = hash;
@@ -456,8 +461,7 @@ export class Aggregator {
     const t = id * TIME_STRIDE + TIME_BASE;
     const c = id * COUNT_STRIDE + COUNT_BASE;
     counts[c + C_FLAGS] = counts[c + C_FLAGS]! | (familyBit << 8);
-    if (time < times[t + T_FIRST_SEEN]!) times[t + T_FIRST_SEEN] = time;
-    if (time > times[t + T_LAST_SEEN]!) times[t + T_LAST_SEEN] = time;
+    stretch(times, t + T_FIRST_SEEN, time);
     if (event.lockoutNotice === true) {
       this.countLock(times, counts, t, c, time);
       return;
@@ -478,8 +482,7 @@ export class Aggregator {
 
   private countFailure(times: Float64Array, counts: Int32Array, t: number, c: number, time: number): void {
     counts[c + C_FAILS] = counts[c + C_FAILS]! + 1;
-    if (time < times[t + T_FIRST_FAIL]!) times[t + T_FIRST_FAIL] = time;
-    if (time > times[t + T_LAST_FAIL]!) times[t + T_LAST_FAIL] = time;
+    stretch(times, t + T_FIRST_FAIL, time);
     const hour = Math.floor(time / HOUR);
     let inHour = 1;
     if (counts[c + C_HOUR] === hour) inHour = counts[c + C_HOUR_FAILS]! + 1;
@@ -487,12 +490,8 @@ export class Aggregator {
     counts[c + C_HOUR_FAILS] = inHour;
     if (inHour > counts[c + C_PEAK_HOUR]!) counts[c + C_PEAK_HOUR] = inHour;
     // newest-first logs (Graph) show the correction before the typo
-    if ((counts[c + C_FLAGS]! & TYPO) === 0) {
-      const firstOk = times[t + T_FIRST_OK]!;
-      const lastOk = times[t + T_LAST_OK]!;
-      if ((firstOk >= time && firstOk - time <= this.typoMs) || (lastOk >= time && lastOk - time <= this.typoMs)) {
-        counts[c + C_FLAGS] = counts[c + C_FLAGS]! | TYPO;
-      }
+    if ((counts[c + C_FLAGS]! & TYPO) === 0 && (this.fixesTypo(time, times[t + T_FIRST_OK]!) || this.fixesTypo(time, times[t + T_LAST_OK]!))) {
+      counts[c + C_FLAGS] = counts[c + C_FLAGS]! | TYPO;
     }
   }
 
@@ -508,19 +507,19 @@ export class Aggregator {
       times[t + T_LAST_OK] = time;
       counts[c + C_OK_RESULTS] = (counts[c + C_OK_RESULTS]! & 0xff) | (index << 8);
     }
-    if ((counts[c + C_FLAGS]! & TYPO) === 0) {
-      const firstFail = times[t + T_FIRST_FAIL]!;
-      const lastFail = times[t + T_LAST_FAIL]!;
-      if ((time >= lastFail && time - lastFail <= this.typoMs) || (time >= firstFail && time - firstFail <= this.typoMs)) {
-        counts[c + C_FLAGS] = counts[c + C_FLAGS]! | TYPO;
-      }
+    if ((counts[c + C_FLAGS]! & TYPO) === 0 && (this.fixesTypo(times[t + T_LAST_FAIL]!, time) || this.fixesTypo(times[t + T_FIRST_FAIL]!, time))) {
+      counts[c + C_FLAGS] = counts[c + C_FLAGS]! | TYPO;
     }
+  }
+
+  /** A password-right result at `ok` within the typo window after a failure at `fail`: a typo fixed. */
+  private fixesTypo(fail: number, ok: number): boolean {
+    return ok >= fail && ok - fail <= this.typoMs;
   }
 
   private countLock(times: Float64Array, counts: Int32Array, t: number, c: number, time: number): void {
     counts[c + C_LOCKS] = counts[c + C_LOCKS]! + 1;
-    if (time < times[t + T_FIRST_LOCK]!) times[t + T_FIRST_LOCK] = time;
-    if (time > times[t + T_LAST_LOCK]!) times[t + T_LAST_LOCK] = time;
+    stretch(times, t + T_FIRST_LOCK, time);
   }
 
   /** A snapshot of one pair's numbers (a new object each call). */
