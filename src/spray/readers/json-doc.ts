@@ -127,6 +127,8 @@ export async function forEachJsonElement(
         i++;
         continue;
       }
+      // set where a record starts at i (an array element, or a record on its own at the top)
+      let atRecord = false;
       switch (mode) {
         case Mode.Top:
           if (c === 0x5b) {
@@ -158,16 +160,7 @@ export async function forEachJsonElement(
               i++;
               break;
             }
-            const end = valueEnd(bytes, i, length);
-            if (end < 0) {
-              if (length - i > maxElement) return broken(`record ${index + 1} is larger than ${maxElement} bytes`);
-              resume = i;
-              break scan;
-            }
-            index++;
-            chunk ??= { text: '', bytes };
-            onElement(chunk, i, end, index);
-            i = end;
+            atRecord = true;
           } else {
             return broken(`expected [ or { but found ${JSON.stringify(String.fromCharCode(c))}`);
           }
@@ -227,18 +220,21 @@ export async function forEachJsonElement(
             i++;
             break;
           }
-          const end = valueEnd(bytes, i, length);
-          if (end < 0) {
-            if (length - i > maxElement) return broken(`record ${index + 1} is larger than ${maxElement} bytes`);
-            resume = i;
-            break scan;
-          }
-          index++;
-          chunk ??= { text: '', bytes };
-          onElement(chunk, i, end, index);
-          i = end;
+          atRecord = true;
           break;
         }
+      }
+      if (atRecord) {
+        const end = valueEnd(bytes, i, length);
+        if (end < 0) {
+          if (length - i > maxElement) return broken(`record ${index + 1} is larger than ${maxElement} bytes`);
+          resume = i;
+          break scan;
+        }
+        index++;
+        chunk ??= { text: '', bytes };
+        onElement(chunk, i, end, index);
+        i = end;
       }
     }
     if (resume >= 0) {
