@@ -231,6 +231,8 @@ export async function forEachJsonElement(
           resume = i;
           break scan;
         }
+        // a stray } in the array is a value of no length: cutting it again and again never moved on
+        if (end === i) return broken(`expected a record but found ${JSON.stringify(String.fromCharCode(c))}`);
         index++;
         chunk ??= { text: '', bytes };
         onElement(chunk, i, end, index);
