@@ -1,13 +1,14 @@
 import { isoTime } from '../findings';
 import type { Context, Detection } from './context';
 import { isLegacy, plural, sampleLine } from './evidence';
-import { namedSources, pairsWhere, spanOf, totalOf } from './pairs';
+import { isNamed, pairsWhere, spanOf, totalOf } from './pairs';
 import { HOUR } from './time-windows';
 
 /** spray-brute-force: many failures on one account from one source. */
 export function bruteForce(ctx: Context, out: Detection, flagged: Set<string>): void {
   const t = ctx.content.file.thresholds.bruteForce;
-  for (const [source, state] of namedSources(ctx)) {
+  for (const [source, state] of ctx.agg.sources) {
+    if (!isNamed(source)) continue;
     const hits = pairsWhere(source, state, (pair) => {
       if (pair.fails < t.minFailures) return false;
       const averagePerHour = pair.fails / Math.max(1, (pair.lastFail - pair.firstFail) / HOUR);

@@ -4,7 +4,7 @@ import { isoTime } from '../findings';
 import type { Context, Detection, PairRef } from './context';
 import { codeBreakdown, isLegacy, patternOf, plural, sampleLine } from './evidence';
 import { freshPasswordRight } from './fresh-source';
-import { countsBySource, familiesOf, median, namedSources, spanOf, totalOf } from './pairs';
+import { countsBySource, familiesOf, isNamed, median, spanOf, totalOf } from './pairs';
 import { DAY } from './time-windows';
 
 type Thresholds = SprayFile['thresholds']['distributed'];
@@ -24,8 +24,8 @@ function clusterKey(t: Thresholds, pattern: Pattern | null): string {
 function coldPairsByPattern(ctx: Context, t: Thresholds, flagged: Set<string>): { groups: Map<string, Map<string, PairRef[]>>; candidates: number } {
   const groups = new Map<string, Map<string, PairRef[]>>();
   let candidates = 0;
-  for (const [source, state] of namedSources(ctx)) {
-    if (flagged.has(source)) continue;
+  for (const [source, state] of ctx.agg.sources) {
+    if (!isNamed(source) || flagged.has(source)) continue;
     let fails = 0;
     let first = Infinity;
     let last = -Infinity;

@@ -1,13 +1,13 @@
 import { isoTime } from '../findings';
 import type { Context, Detection } from './context';
 import { plural, sampleLine } from './evidence';
-import { namedSources, pairsWhere, spanOf, totalOf } from './pairs';
+import { isNamed, pairsWhere, spanOf, totalOf } from './pairs';
 
 /** spray-enumeration: one source trying many accounts that do not exist or are disabled. */
 export function enumeration(ctx: Context, out: Detection): void {
   const t = ctx.content.file.thresholds.enumeration;
-  for (const [source, state] of namedSources(ctx)) {
-    if (state.pairs.size < t.minAccounts) continue;
+  for (const [source, state] of ctx.agg.sources) {
+    if (!isNamed(source) || state.pairs.size < t.minAccounts) continue;
     const hits = pairsWhere(source, state, (pair) => pair.enumeration > 0);
     if (hits.length < t.minAccounts) continue;
     const span = spanOf(hits);

@@ -1,6 +1,6 @@
 import type { PairState } from '../aggregate';
 import type { Context, Detection } from './context';
-import { namedSources } from './pairs';
+import { isNamed } from './pairs';
 import { DAY, MINUTE } from './time-windows';
 
 /** A distributed-spray cluster, as the search for its fresh source needs it. */
@@ -22,8 +22,8 @@ export interface Cluster {
 export function freshPasswordRight(ctx: Context, out: Detection, cluster: Cluster): void {
   const { targeted, span } = cluster;
   const slack = ctx.content.file.thresholds.successAfterSpray.slackMinutes * MINUTE;
-  for (const [source, state] of namedSources(ctx)) {
-    if (cluster.sources.has(source)) continue;
+  for (const [source, state] of ctx.agg.sources) {
+    if (!isNamed(source) || cluster.sources.has(source)) continue;
     let hit: [string, PairState] | null = null;
     let clean = true;
     for (const [account, pair] of state.pairs) {

@@ -4,11 +4,11 @@ import type { Context, PairRef } from './context';
 /** Walking the aggregated pairs, and the spans and counts the detectors take from them. */
 
 /**
- * The sources a per-source rule may judge: all but "-", where the events that named neither an
- * IP nor a workstation land (many machines, not one source).
+ * A source a per-source rule may judge: not "-", where the events that named neither an IP nor a
+ * workstation land (many machines, not one source).
  */
-export function* namedSources(ctx: Context): IterableIterator<[string, SourceState]> {
-  for (const entry of ctx.agg.sources) if (entry[0] !== '-') yield entry;
+export function isNamed(source: string): boolean {
+  return source !== '-';
 }
 
 /** The pairs of one source that `keep` accepts. */

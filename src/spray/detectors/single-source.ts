@@ -1,15 +1,15 @@
 import { duration, isoTime } from '../findings';
 import type { Context, Detection, PairRef } from './context';
 import { codeBreakdown, isLegacy, plural, sampleLine } from './evidence';
-import { median, namedSources, spanOf, totalOf } from './pairs';
+import { isNamed, median, spanOf, totalOf } from './pairs';
 import { densestWindow, failurePoints, MINUTE } from './time-windows';
 
 /** spray-single-source: one IP failing on many distinct accounts, few attempts each, within a window. */
 export function singleSource(ctx: Context, out: Detection, flagged: Set<string>): void {
   const t = ctx.content.file.thresholds.singleSource;
   const smallest = Math.min(...t.windows.map((w) => w.minAccounts));
-  for (const [source, state] of namedSources(ctx)) {
-    if (state.pairs.size < smallest) continue;
+  for (const [source, state] of ctx.agg.sources) {
+    if (!isNamed(source) || state.pairs.size < smallest) continue;
     const failing: PairRef[] = [];
     let succeeding = 0;
     for (const [account, pair] of state.pairs) {
