@@ -26,7 +26,7 @@ const FINDING_IDS = [
 export type SprayFindingId = (typeof FINDING_IDS)[number];
 
 /** What a finding title may use. */
-export const TEMPLATE_VARIABLES = ['source', 'accounts', 'sources', 'attempts', 'account', 'result', 'when', 'window', 'app', 'lanHost', 'router'] as const;
+export const TEMPLATE_VARIABLES = ['source', 'accounts', 'sources', 'attempts', 'account', 'outcome', 'when', 'window', 'app', 'lanHost', 'router'] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 
 const findingDef = z.object({

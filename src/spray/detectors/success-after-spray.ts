@@ -25,6 +25,7 @@ export function successAfterSpray(ctx: Context, out: Detection): void {
       const how = result === 'success'
         ? 'signed in successfully'
         : result === 'expired' ? 'got "password expired" (the password was right)' : 'got past the password; MFA or Conditional Access stopped it';
+      const outcome = result === 'success' ? 'signed in' : result === 'expired' ? 'password expired' : 'stopped only by MFA or Conditional Access';
       out.drafts.push({
         id: 'spray-success-after-spray',
         ip: attacker.source,
@@ -39,7 +40,7 @@ export function successAfterSpray(ctx: Context, out: Detection): void {
         samples: [`${isoTime(when)} ${account} from ${attacker.source}: ${result}`],
         families: state.families,
         legacy: false,
-        vars: { account, result, source: attacker.source, when: isoTime(when) },
+        vars: { account, outcome, source: attacker.source, when: isoTime(when) },
       });
     }
   }

@@ -84,7 +84,7 @@ describe.each([
     expect(found).toHaveLength(fx.truth.successAfterSpray.length);
     expect(report.findings.filter((f) => f.severity === 'critical').every((f) => f.id === 'spray-success-after-spray')).toBe(true);
     const single = byId(report, 'spray-success-after-spray').find((f) => f.ip === fx.truth.singleSource.ip)!;
-    expect(single.title).toMatch(/^Password of .+ worked for a spray source: success from 198\.18\.5\.5 at 2024-10-03T10:38:00Z$/);
+    expect(single.title).toMatch(/^Password of .+ worked for spray source 198\.18\.5\.5 at 2024-10-03T10:38:00Z \(signed in\)$/);
     expect(single.advice[0]).toBe('identity-revoke-reset');
   });
 
