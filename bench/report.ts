@@ -18,6 +18,14 @@ export function stats(samples: readonly number[]): Stats {
   return { runs: n, medianMs: median, minMs: sorted[0] ?? NaN, maxMs: sorted[n - 1] ?? NaN };
 }
 
+/** The p-th percentile (0–100) of samples, nearest rank: a value that was actually measured. */
+export function percentile(samples: readonly number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
 export const BENCHMARKS_FILE = path.join(PROJECT_ROOT, 'BENCHMARKS.md');
 
 /**

@@ -9,6 +9,7 @@ interface BenchmarkModule {
 
 // Loaded on demand, so one benchmark's missing tool or module does not stop the others.
 const BENCHMARKS: Record<string, () => BenchmarkModule> = {
+  chat: () => require('./chat') as BenchmarkModule,
   scan: () => require('./scan') as BenchmarkModule,
   sites: () => require('./sites') as BenchmarkModule,
   spray: () => require('./spray') as BenchmarkModule,

@@ -9,11 +9,11 @@ import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from '../../
 import { describeLab, withLab } from '../../support/lab';
 import { embedText } from '../discord/bot';
 import { expectWithinLimits } from '../slack/assertions';
-import { opt, startDiscord, type DiscordStandIn } from '../support/discord';
-import type { DiscordRestCall } from '../support/discord-rest';
-import { startSlackApi, type SlackApiCall, type SlackApiStandIn } from '../support/slack-api';
-import { postSlashCommand } from '../support/slack-signing';
-import { slashCommand } from '../support/slack-slash-command';
+import { opt, startDiscord, type DiscordStandIn } from '../../../lab/chat/discord';
+import type { DiscordRestCall } from '../../../lab/chat/discord-rest';
+import { startSlackApi, type SlackApiCall, type SlackApiStandIn } from '../../../lab/chat/slack-api';
+import { postSlashCommand } from '../../../lab/chat/slack-signing';
+import { slashCommand } from '../../../lab/chat/slack-slash-command';
 import { digestLab } from './topology';
 
 /**

@@ -3,7 +3,7 @@
  * the member's role ids come from discord.js's guild cache, the refusal is private (deferred
  * ephemeral, decided before anything runs), and help/advice stay open to everyone.
  */
-import { startDiscord, opt, type DiscordStandIn } from '../support/discord';
+import { startDiscord, opt, type DiscordStandIn } from '../../../lab/chat/discord';
 import { EPHEMERAL, ScriptedRunner, embedText, emptyResult, expectWithinLimits, finalEdit, flagsOf, startBot, type RunningBot } from './bot';
 
 const GUILD = '400000000000000077';

@@ -8,9 +8,9 @@ import type { Services } from '../../../src/commands/types';
 import type { Logger } from '../../../src/log';
 import type { ScanResult } from '../../../src/scanner/report-types';
 import { testServices } from '../../support/services';
-import { discordMessageProblems } from '../support/discord-limits';
-import type { DiscordRestCall } from '../support/discord-rest';
-import type { DiscordStandIn } from '../support/discord';
+import { discordMessageProblems } from '../../../lab/chat/discord-limits';
+import type { DiscordRestCall } from '../../../lab/chat/discord-rest';
+import type { DiscordStandIn } from '../../../lab/chat/discord';
 
 /**
  * The bot under test, wired like src/app.ts (config from an env, content, ScanCoordinator,

@@ -5,7 +5,7 @@
  */
 import { GatewayIntentBits, InteractionResponseType } from 'discord.js';
 import { scanReport } from '../../../src/commands/scan-report';
-import { startDiscord, opt, type DiscordStandIn } from '../support/discord';
+import { startDiscord, opt, type DiscordStandIn } from '../../../lab/chat/discord';
 import { waitUntil } from '../../support/wait';
 import { syntheticScan } from '../../unit/bot/discord/synthetic-scan';
 import { EPHEMERAL, ScriptedRunner, embedText, emptyResult, expectWithinLimits, finalEdit, flagsOf, startBot, type RunningBot } from './bot';

@@ -6,7 +6,7 @@
 import { ChannelGoneError } from '../../../src/bot/types';
 import { messageReport } from '../../../src/commands/report';
 import { scanReport } from '../../../src/commands/scan-report';
-import { startDiscord, opt, type DiscordStandIn } from '../support/discord';
+import { startDiscord, opt, type DiscordStandIn } from '../../../lab/chat/discord';
 import { syntheticScan } from '../../unit/bot/discord/synthetic-scan';
 import { ScriptedRunner, emptyResult, expectWithinLimits, startBot, type RunningBot } from './bot';
 

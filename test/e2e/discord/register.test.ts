@@ -10,7 +10,7 @@ import path from 'node:path';
 import { commandData } from '../../../src/bot/discord/command-data';
 import { RegisterError, registerCommands } from '../../../src/bot/discord/register';
 import { PROJECT_ROOT } from '../../../src/paths';
-import { startDiscord, type DiscordStandIn } from '../support/discord';
+import { startDiscord, type DiscordStandIn } from '../../../lab/chat/discord';
 
 const SCRIPT = path.join(PROJECT_ROOT, 'dist', 'src', 'bot', 'discord', 'register.js');
 const GUILD = '400000000000000099';

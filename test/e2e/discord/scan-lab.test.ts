@@ -7,7 +7,7 @@
 import { DEMO_TOPOLOGY } from '../../../lab/demo';
 import { NamespaceScanRunner } from '../../../src/commands/namespace-runner';
 import { describeLab, withLab } from '../../support/lab';
-import { startDiscord, opt, type DiscordStandIn } from '../support/discord';
+import { startDiscord, opt, type DiscordStandIn } from '../../../lab/chat/discord';
 import { EPHEMERAL, embedText, expectWithinLimits, flagsOf, startBot, type RunningBot } from './bot';
 
 const LAN = '10.77.0.0/24';

@@ -4,7 +4,7 @@
  * short by its time limit is reported as partial. The runner scans nothing (real scans:
  * scan-lab.test.ts); what is under test is the path from INTERACTION_CREATE to the reply.
  */
-import { startDiscord, opt, type DiscordStandIn } from '../support/discord';
+import { startDiscord, opt, type DiscordStandIn } from '../../../lab/chat/discord';
 import { EPHEMERAL, ScriptedRunner, embedText, emptyResult, expectWithinLimits, finalEdit, flagsOf, startBot, type RunningBot } from './bot';
 
 const ALICE = { id: '100000000000000001', username: 'alice' };

@@ -11,8 +11,8 @@ import path from 'node:path';
 import { ApplicationCommandOptionType } from 'discord.js';
 import { commandData } from '../../../src/bot/discord/command-data';
 import { recentSprayLog } from '../../support/signin-logs';
-import { startDiscord, opt, type DiscordStandIn } from '../support/discord';
-import type { DiscordRestCall } from '../support/discord-rest';
+import { startDiscord, opt, type DiscordStandIn } from '../../../lab/chat/discord';
+import type { DiscordRestCall } from '../../../lab/chat/discord-rest';
 import { EPHEMERAL, ScriptedRunner, embedText, emptyResult, expectWithinLimits, finalEdit, flagsOf, startBot, type RunningBot } from './bot';
 
 const GUILD = '400000000000000055';

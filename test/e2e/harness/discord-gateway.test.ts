@@ -5,8 +5,8 @@
  */
 import { once } from 'node:events';
 import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, GatewayOpcodes } from 'discord.js';
-import { CallLog } from '../support/call-log';
-import { startDiscord, opt, type DiscordStandIn } from '../support/discord';
+import { CallLog } from '../../../lab/chat/call-log';
+import { startDiscord, opt, type DiscordStandIn } from '../../../lab/chat/discord';
 
 describe('Discord harness: login failures and resume', () => {
   let discord: DiscordStandIn;

@@ -20,8 +20,8 @@ import {
   type ChatInputCommandInteraction,
   type TextChannel,
 } from 'discord.js';
-import { CallLog } from '../support/call-log';
-import { startDiscord, opt, type DiscordStandIn } from '../support/discord';
+import { CallLog } from '../../../lab/chat/call-log';
+import { startDiscord, opt, type DiscordStandIn } from '../../../lab/chat/discord';
 
 const GUILD = '400000000000000042';
 const CHANNEL = '500000000000000042';

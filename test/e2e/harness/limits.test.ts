@@ -2,8 +2,8 @@
  * The platform limit checkers the stand-ins enforce: exactly at a limit passes, one over fails,
  * with a pointer to the offending field.
  */
-import { DISCORD_LIMITS, discordMessageProblems, invalidFormBody } from '../support/discord-limits';
-import { SLACK_LIMITS, blockKitProblems } from '../support/slack-limits';
+import { DISCORD_LIMITS, discordMessageProblems, invalidFormBody } from '../../../lab/chat/discord-limits';
+import { SLACK_LIMITS, blockKitProblems } from '../../../lab/chat/slack-limits';
 
 const section = (text: string): Record<string, unknown> => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const field = (text: string): Record<string, unknown> => ({ type: 'mrkdwn', text });

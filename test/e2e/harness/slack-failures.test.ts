@@ -3,8 +3,8 @@
  * Retry-After is waited out and retried; a platform error reaches the caller as an error code.
  */
 import { webApi } from '@slack/bolt';
-import { startSlackApi, type SlackApiStandIn } from '../support/slack-api';
-import { recordingSlackLogger } from '../support/slack-logger';
+import { startSlackApi, type SlackApiStandIn } from '../../../lab/chat/slack-api';
+import { recordingSlackLogger } from '../../../lab/chat/slack-logger';
 
 const { ErrorCode, WebClient } = webApi;
 const BOT_TOKEN = 'xoxb-failures';

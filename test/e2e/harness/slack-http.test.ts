@@ -4,10 +4,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
-import { stopBoltApp } from '../support/slack-bolt';
-import { RESPONSE_URL, startSlackApi, type SlackApiStandIn } from '../support/slack-api';
-import { recordingSlackLogger } from '../support/slack-logger';
-import { postSlashCommand } from '../support/slack-signing';
+import { stopBoltApp } from '../../../lab/chat/slack-bolt';
+import { RESPONSE_URL, startSlackApi, type SlackApiStandIn } from '../../../lab/chat/slack-api';
+import { recordingSlackLogger } from '../../../lab/chat/slack-logger';
+import { postSlashCommand } from '../../../lab/chat/slack-signing';
 
 const SIGNING_SECRET = 'harness-signing-secret';
 const BOT_TOKEN = 'xoxb-harness';

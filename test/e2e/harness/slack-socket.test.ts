@@ -4,10 +4,10 @@
  * acked over the socket and handled, and a `disconnect` makes it reconnect.
  */
 import { App } from '@slack/bolt';
-import { RESPONSE_URL, startSlackApi, type SlackApiStandIn } from '../support/slack-api';
-import { stopBoltApp } from '../support/slack-bolt';
-import { recordingSlackLogger } from '../support/slack-logger';
-import { startSlackSocketMode, type SlackSocketStandIn } from '../support/slack-socket';
+import { RESPONSE_URL, startSlackApi, type SlackApiStandIn } from '../../../lab/chat/slack-api';
+import { stopBoltApp } from '../../../lab/chat/slack-bolt';
+import { recordingSlackLogger } from '../../../lab/chat/slack-logger';
+import { startSlackSocketMode, type SlackSocketStandIn } from '../../../lab/chat/slack-socket';
 
 const BOT_TOKEN = 'xoxb-socket-harness';
 const APP_TOKEN = 'xapp-socket-harness';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { DIST, describeLab, withLab } from '../../support/lab';
 import { infectedRouter, tinyLab } from '../../support/topologies';
 import { waitUntil } from '../../support/wait';
-import { discordEnv, opt, postSlashCommand, slackEnv, startDiscord, startSlackApi, type DiscordStandIn, type SlackApiStandIn } from '../support';
+import { discordEnv, opt, postSlashCommand, slackEnv, startDiscord, startSlackApi, type DiscordStandIn, type SlackApiStandIn } from '../../../lab/chat';
 
 /**
  * `npm start` as deployed: one process, Slack and Discord configured together, talking to the

@@ -1,6 +1,6 @@
 import { slackMessageProblems } from '../../../src/bot/slack/limits';
-import type { SlackApiCall } from '../support/slack-api';
-import { blockKitProblems } from '../support/slack-limits';
+import type { SlackApiCall } from '../../../lab/chat/slack-api';
+import { blockKitProblems } from '../../../lab/chat/slack-limits';
 
 /** Checks for what reached the Slack stand-in. */
 

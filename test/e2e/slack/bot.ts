@@ -7,11 +7,11 @@ import type { Services } from '../../../src/commands/types';
 import { createLogger, type Logger } from '../../../src/log';
 import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter, type SlackAdapterOptions } from '../../../src/bot/slack/adapter';
 import { testServices } from '../../support/services';
-import { startSlackApi, type SlackApiStandIn } from '../support/slack-api';
-import { postEvent } from '../support/slack-events';
-import { postSlashCommand, type SlackHttpResult } from '../support/slack-signing';
-import type { SlashCommandFields } from '../support/slack-slash-command';
-import type { SlackSocketStandIn } from '../support/slack-socket';
+import { startSlackApi, type SlackApiStandIn } from '../../../lab/chat/slack-api';
+import { postEvent } from '../../../lab/chat/slack-events';
+import { postSlashCommand, type SlackHttpResult } from '../../../lab/chat/slack-signing';
+import type { SlashCommandFields } from '../../../lab/chat/slack-slash-command';
+import type { SlackSocketStandIn } from '../../../lab/chat/slack-socket';
 
 /**
  * The Slack adapter wired like src/app.ts does (config from an environment, a real Dispatcher and

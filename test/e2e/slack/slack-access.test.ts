@@ -2,7 +2,7 @@
  * Access control from SLACK_ALLOWED_USERS / SLACK_ALLOWED_CHANNELS, end to end: refusals are
  * private and say why, nothing is scanned, help and advice stay open to everyone.
  */
-import { RESPONSE_URL } from '../support/slack-api';
+import { RESPONSE_URL } from '../../../lab/chat/slack-api';
 import { syntheticScan } from '../../unit/bot/slack/synthetic-scan';
 import { atResponseUrl, expectWithinLimits, headerOf, inChannel, textsOf } from './assertions';
 import { startBot, type RunningBot } from './bot';

@@ -7,7 +7,7 @@ import { DEMO_TOPOLOGY } from '../../../lab/demo';
 import { NamespaceScanRunner } from '../../../src/commands/namespace-runner';
 import type { ScanRunner } from '../../../src/commands/scan-coordinator';
 import { describeLab, withLab } from '../../support/lab';
-import type { SlackApiCall } from '../support/slack-api';
+import type { SlackApiCall } from '../../../lab/chat/slack-api';
 import { expectWithinLimits, headerOf, inChannel, textsOf } from './assertions';
 import { startBot, type RunningBot } from './bot';
 

@@ -4,8 +4,8 @@
  * socket, answers through the Web API, and closes the socket on stop().
  */
 import { syntheticScan } from '../../unit/bot/slack/synthetic-scan';
-import { startSlackSocketMode, type SlackSocketStandIn } from '../support/slack-socket';
-import { RESPONSE_URL } from '../support/slack-api';
+import { startSlackSocketMode, type SlackSocketStandIn } from '../../../lab/chat/slack-socket';
+import { RESPONSE_URL } from '../../../lab/chat/slack-api';
 import { atResponseUrl, expectWithinLimits, headerOf, inChannel, textsOf } from './assertions';
 import { APP_TOKEN, startBot, type RunningBot } from './bot';
 import { fixedRunner } from './runners';

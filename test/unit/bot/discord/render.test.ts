@@ -6,7 +6,7 @@ import { helpForCommand, overview } from '../../../../src/commands/help';
 import { commands } from '../../../../src/commands/registry';
 import { messageReport, type Report } from '../../../../src/commands/report';
 import { scanReport } from '../../../../src/commands/scan-report';
-import { discordMessageProblems } from '../../../e2e/support/discord-limits';
+import { discordMessageProblems } from '../../../../lab/chat/discord-limits';
 import { HOSTILE_EVIDENCE, HOSTILE_MODEL, syntheticScan } from './synthetic-scan';
 
 /** Both validators: ours, and the harness's independent copy of Discord's rules. */

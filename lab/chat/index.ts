@@ -23,7 +23,7 @@
  *   slackEnv(), discordEnv() environment for a bot process                  (bot-env.ts)
  *
  * Close order in afterAll: the bot first (stopBoltApp / client.destroy()), then the stand-ins.
- * Examples: test/e2e/harness/*.test.ts.
+ * Examples: test/e2e/harness/*.test.ts; the chat benchmark: bench/chat.ts.
  */
 export { CallLog, DEFAULT_WAIT_MS, type WaitOptions } from './call-log';
 export { discordEnv, slackEnv, type DiscordEnvOptions, type SlackEnvOptions } from './bot-env';
