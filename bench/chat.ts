@@ -9,7 +9,7 @@ import { opt, postSlashCommand, startDiscord, startSlackApi, startSlackSocketMod
 import { DEMO_TOPOLOGY } from '../lab/demo';
 import { PROJECT_ROOT } from '../src/paths';
 import { machineInfo } from './machine';
-import { percentile, stats, writeSection } from './report';
+import { percentile, runsOptions, stats, writeSection } from './report';
 
 /**
  * `npm run bench -- chat [--runs N] [--no-write]`: how long a user waits for the acknowledgement.
@@ -186,18 +186,6 @@ async function driver(runs: number): Promise<void> {
 
 // ---------------------------------------------------------------- the harness (root namespace)
 
-function parseArgs(args: string[]): { runs: number; write: boolean } {
-  let runs = 200;
-  let write = true;
-  for (let i = 0; i < args.length; i += 1) {
-    if (args[i] === '--runs') runs = Number(args[++i]);
-    else if (args[i] === '--no-write') write = false;
-    else throw new Error(`unknown option ${args[i]} (use --runs N, --no-write)`);
-  }
-  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer');
-  return { runs, write };
-}
-
 const ms = (value: number): string => `${value.toFixed(1)} ms`;
 
 /** This file with --driver inside the namespace; its progress lines pass through, its stdout is the result. */
@@ -212,7 +200,7 @@ function runDriver(namespace: string, runs: number): Promise<string> {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { runs, write } = parseArgs(args);
+  const { runs, write } = runsOptions(args, 200);
   let lab: Lab;
   try {
     lab = await createLab(DEMO_TOPOLOGY, { prefix: 'rabchat-', log: (line) => console.error(line) });

@@ -18,6 +18,19 @@ export function stats(samples: readonly number[]): Stats {
   return { runs: n, medianMs: median, minMs: sorted[0] ?? NaN, maxMs: sorted[n - 1] ?? NaN };
 }
 
+/** `--runs N` (default `defaultRuns`) and `--no-write`: the options the lab benchmarks share. */
+export function runsOptions(args: readonly string[], defaultRuns: number): { runs: number; write: boolean } {
+  let runs = defaultRuns;
+  let write = true;
+  for (let i = 0; i < args.length; i += 1) {
+    if (args[i] === '--runs') runs = Number(args[++i]);
+    else if (args[i] === '--no-write') write = false;
+    else throw new Error(`unknown option ${args[i]} (use --runs N, --no-write)`);
+  }
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs needs a positive whole number');
+  return { runs, write };
+}
+
 /** The p-th percentile (0–100) of samples, nearest rank: a value that was actually measured. */
 export function percentile(samples: readonly number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);

@@ -7,7 +7,7 @@ import type { LabHost, LabTopology } from '../lab/topology';
 import { PROJECT_ROOT } from '../src/paths';
 import type { ScanResult } from '../src/scanner/report-types';
 import { machineInfo, toolVersion } from './machine';
-import { stats, writeSection, type Stats } from './report';
+import { runsOptions, stats, writeSection, type Stats } from './report';
 
 /**
  * `npm run bench -- scan [--runs N] [--no-write]`: our full scan (discovery + vendor + probes +
@@ -124,20 +124,8 @@ function row(label: string, s: Stats, found: string): string {
   return `| ${label} | ${seconds(s.medianMs)} | ${seconds(s.minMs)} | ${seconds(s.maxMs)} | ${found} |`;
 }
 
-function parseArgs(args: string[]): { runs: number; write: boolean } {
-  let runs = 7;
-  let write = true;
-  for (let i = 0; i < args.length; i += 1) {
-    if (args[i] === '--runs') runs = Number(args[++i]);
-    else if (args[i] === '--no-write') write = false;
-    else throw new Error(`unknown option ${args[i]} (use --runs N, --no-write)`);
-  }
-  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs needs a positive whole number');
-  return { runs, write };
-}
-
 export async function run(args: string[]): Promise<number> {
-  const { runs, write } = parseArgs(args);
+  const { runs, write } = runsOptions(args, 7);
   const nmapVersion = toolVersion('nmap');
   if (!nmapVersion) {
     console.error('bench scan: nmap is not installed (apt-get install nmap); it is the reference');

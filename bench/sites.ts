@@ -9,7 +9,7 @@ import { ip, ipBatch, listNamespaces, namespacePids } from '../lab/netns';
 import type { LabTopology } from '../lab/topology';
 import { PROJECT_ROOT } from '../src/paths';
 import { machineInfo } from './machine';
-import { stats, writeSection, type Stats } from './report';
+import { runsOptions, stats, writeSection, type Stats } from './report';
 
 /**
  * `npm run bench -- sites [--runs N] [--no-write]`: what dispatch through Redis (bot → BullMQ →
@@ -152,13 +152,7 @@ const ms = (value: number): string => `${Math.round(value)} ms`;
 const row = (label: string, s: Stats, extra = ''): string => `| ${label} | ${ms(s.medianMs)} | ${ms(s.minMs)} | ${ms(s.maxMs)} | ${extra} |`;
 
 export async function run(args: string[]): Promise<number> {
-  let runs = 9;
-  let write = true;
-  for (let i = 0; i < args.length; i += 1) {
-    if (args[i] === '--runs') runs = Number(args[++i]);
-    else if (args[i] === '--no-write') write = false;
-    else throw new Error(`unknown option ${args[i]} (use --runs N, --no-write)`);
-  }
+  const { runs, write } = runsOptions(args, 9);
   const h: Harness = { labs: [], redis: undefined, agents: [], dir: mkdtempSync(path.join(os.tmpdir(), 'ra-bench-sites-')) };
   let out: DriverOutput;
   const loadBefore = machineInfo().load1;
