@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createLab, LabPermissionError, type Lab } from '../lab/builder';
-import { opt, postSlashCommand, startDiscord, startSlackApi, startSlackSocketMode, type SlackApiCall, type SlackApiStandIn } from '../lab/chat';
+import { discordEnv, opt, postSlashCommand, slackEnv, startDiscord, startSlackApi, startSlackSocketMode, type SlackApiCall, type SlackApiStandIn } from '../lab/chat';
 import { DEMO_TOPOLOGY } from '../lab/demo';
 import { PROJECT_ROOT } from '../src/paths';
 import { machineInfo } from './machine';
@@ -116,15 +116,14 @@ async function driver(runs: number): Promise<void> {
   const slack = await startSlackApi({ tokens: [BOT_TOKEN, APP_TOKEN], socketModeUrl: socket.url });
   const discord = await startDiscord();
   const port = await freePort();
-  const slackEnv = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, SCAN_ALLOW: DEMO_TOPOLOGY.lan };
+  const scanEnv = { SCAN_ALLOW: DEMO_TOPOLOGY.lan };
   const bots: Bot[] = [];
   const results: Measured[] = [];
   try {
     bots.push(await startBot({
-      ...slackEnv, PORT: String(port),
-      DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl,
+      ...scanEnv, ...slackEnv(slack, { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, port }), ...discordEnv(discord),
     }, ['Slack', 'Discord']));
-    bots.push(await startBot({ ...slackEnv, SLACK_APP_TOKEN: APP_TOKEN }, ['Slack']));
+    bots.push(await startBot({ ...scanEnv, ...slackEnv(slack, { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, appToken: APP_TOKEN }) }, ['Slack']));
     const eventsUrl = `http://127.0.0.1:${port}/slack/events`;
     const platforms: Platform[] = [
       {

@@ -6,8 +6,9 @@
  *   const env = { ...process.env, ...slackEnv(slack, { signingSecret: SECRET, port: 0 }), ...discordEnv(discord) };
  *   spawn(process.execPath, ['dist/src/main.js'], { env });
  *
- * The stand-ins listen on the host's 127.0.0.1: the bot process must run in the host network
- * namespace (scans go into lab namespaces through SCAN_NETNS, the bot itself does not).
+ * The stand-ins listen on 127.0.0.1 of the network namespace they started in, so the bot process
+ * runs in the same one: the host's in the tests (their scans go into lab namespaces through
+ * SCAN_NETNS), a lab namespace in the chat benchmark.
  */
 import type { DiscordStandIn } from './discord';
 import type { SlackApiStandIn } from './slack-api';
