@@ -79,8 +79,13 @@ async function runOurs(lab: Lab): Promise<Sample> {
   const out = await runInNamespace(lab.scannerNamespace, process.execPath, [driver, input], { cwd: PROJECT_ROOT });
   if (out.code !== 0) throw new Error(`scan driver failed: ${out.stderr.trim()}`);
   const { result } = JSON.parse(out.stdout) as { result: ScanResult };
+  return sampleOf(out.elapsedMs, result);
+}
+
+/** What one of our runs found, with its process wall time. */
+function sampleOf(wallMs: number, result: ScanResult): Sample {
   return {
-    wallMs: out.elapsedMs,
+    wallMs,
     innerMs: result.durationMs,
     hostsFound: result.hosts.length,
     tplink: result.hosts.filter((h) => h.tplink).length,
@@ -94,13 +99,7 @@ async function runCli(lab: Lab): Promise<Sample> {
   const out = await runInNamespace(lab.scannerNamespace, process.execPath, [bin, 'scan', TARGET, '--json'], { cwd: PROJECT_ROOT });
   if (out.code !== 0 && out.code !== 1) throw new Error(`router-audit scan failed (${out.code}): ${out.stderr.trim()}`);
   const result = JSON.parse(out.stdout) as ScanResult;
-  return {
-    wallMs: out.elapsedMs,
-    innerMs: result.durationMs,
-    hostsFound: result.hosts.length,
-    tplink: result.hosts.filter((h) => h.tplink).length,
-    critical: result.findings.filter((f) => f.severity === 'critical').length,
-  };
+  return sampleOf(out.elapsedMs, result);
 }
 
 /** True when the CLI is built and answers; the benchmark then times it too. */
