@@ -83,7 +83,10 @@ async function startBot(env: NodeJS.ProcessEnv, platforms: string[]): Promise<Bo
   child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   const deadline = Date.now() + 30_000;
   while (!platforms.every((p) => output.includes(`"msg":"${p} is connected"`))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`bench chat: the bot did not connect ${platforms.join(' and ')}:\n${output.slice(-2000)}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stopBot({ child, dataDir });
+      throw new Error(`bench chat: the bot did not connect ${platforms.join(' and ')}:\n${output.slice(-2000)}`);
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
   return { child, dataDir };
