@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLogger, scrubSecrets } from '../../src/log';
+import { newTempDir } from '../support/temp-dir';
 
 describe('secret scrubbing', () => {
   it('removes configured secrets and token-shaped strings from text', () => {
@@ -12,7 +12,7 @@ describe('secret scrubbing', () => {
   });
 
   it('never writes a secret to the log file, by field or inside a message or error', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ra-log-'));
+    const dir = newTempDir('ra-log-');
     const file = path.join(dir, 'bot.log');
     const log = createLogger({ file, secrets: ['S3cr3t-signing-value'] });
     log.info({ token: 'xoxb-abc', config: { slack: { botToken: 'xoxb-abc' } } }, 'starting');

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { DIST, describeLab, withLab } from '../../support/lab';
 import { infectedRouter, tinyLab } from '../../support/topologies';
+import { newTempDir } from '../../support/temp-dir';
 import { waitUntil } from '../../support/wait';
 import { discordEnv, opt, postSlashCommand, slackEnv, startDiscord, startSlackApi, type DiscordStandIn, type SlackApiStandIn } from '../../../lab/chat';
 
@@ -40,7 +40,7 @@ describeLab('npm start with Slack and Discord in one process', () => {
     slack = await startSlackApi({ tokens: ['xoxb-loopback'] });
     discord = await startDiscord({ heartbeatIntervalMs: 500 });
     port = await freePort();
-    logFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'ra-main-')), 'bot.log');
+    logFile = path.join(newTempDir('ra-main-'), 'bot.log');
     bot = spawn(process.execPath, [path.join(DIST, 'src', 'main.js')], {
       env: {
         PATH: process.env.PATH ?? '',

@@ -1,11 +1,11 @@
-import { mkdtempSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ContentError, loadContent } from '../../../src/content/load';
 import { CONTENT_DIR } from '../../../src/paths';
+import { newTempDir } from '../../support/temp-dir';
 
 function copyOfContent(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ra-content-'));
+  const dir = newTempDir('ra-content-');
   cpSync(CONTENT_DIR, dir, { recursive: true });
   return dir;
 }
