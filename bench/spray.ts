@@ -127,6 +127,19 @@ function perEvent(render: (s: SimSignIn, random: () => number, index: number) =>
   };
 }
 
+/** One line per sshd message of each sign-in (a failed login can log several), with a rotating pid. */
+function perSshMessage(render: (s: SimSignIn, message: string, pid: string) => string): FormatSpec['write'] {
+  return (out, events) => {
+    let n = 0;
+    for (const s of events) {
+      const pid = String(10000 + (n % 50000));
+      for (const message of sshMessage(s, 40000 + (n % 20000))) out.write(render(s, message, pid));
+      n++;
+    }
+    return n;
+  };
+}
+
 const FORMATS: FormatSpec[] = [
   { name: 'entra-ndjson', label: 'Entra Graph records, NDJSON (~1.1 KB each)', file: 'entra.ndjson', write: perEvent((s, r) => `${JSON.stringify(graphRecord(s, r))}\n`) },
   {
@@ -157,30 +170,14 @@ const FORMATS: FormatSpec[] = [
     name: 'sshd-syslog',
     label: 'sshd auth.log (syslog lines)',
     file: 'auth.log',
-    write: (out, events) => {
-      let n = 0;
-      for (const s of events) {
-        for (const message of sshMessage(s, 40000 + (n % 20000))) out.write(`${syslogStamp(s.time)} bastion sshd[${10000 + (n % 50000)}]: ${message}\n`);
-        n++;
-      }
-      return n;
-    },
+    write: perSshMessage((s, message, pid) => `${syslogStamp(s.time)} bastion sshd[${pid}]: ${message}\n`),
   },
   {
     name: 'sshd-journald',
     label: 'sshd journalctl -o json',
     file: 'journal.ndjson',
-    write: (out, events) => {
-      let n = 0;
-      for (const s of events) {
-        const pid = String(10000 + (n % 50000));
-        for (const message of sshMessage(s, 40000 + (n % 20000))) {
-          out.write(`${JSON.stringify({ __REALTIME_TIMESTAMP: String(s.time * 1000), _HOSTNAME: 'bastion', SYSLOG_IDENTIFIER: 'sshd', SYSLOG_PID: pid, _PID: pid, MESSAGE: message })}\n`);
-        }
-        n++;
-      }
-      return n;
-    },
+    write: perSshMessage((s, message, pid) =>
+      `${JSON.stringify({ __REALTIME_TIMESTAMP: String(s.time * 1000), _HOSTNAME: 'bastion', SYSLOG_IDENTIFIER: 'sshd', SYSLOG_PID: pid, _PID: pid, MESSAGE: message })}\n`),
   },
   {
     name: 'generic-csv',
