@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createLab, LabPermissionError, type Lab } from '../lab/builder';
-import { discordEnv, opt, postSlashCommand, slackEnv, startDiscord, startSlackApi, startSlackSocketMode, type SlackApiCall, type SlackApiStandIn } from '../lab/chat';
+import { discordEnv, freeLoopbackPort, opt, postSlashCommand, slackEnv, startDiscord, startSlackApi, startSlackSocketMode, type SlackApiCall, type SlackApiStandIn } from '../lab/chat';
 import { DEMO_TOPOLOGY } from '../lab/demo';
 import { PROJECT_ROOT } from '../src/paths';
 import { machineInfo } from './machine';
@@ -54,16 +53,6 @@ function finalSlackAnswer(slack: SlackApiStandIn, channel: string): Promise<unkn
   const where = (call: SlackApiCall): boolean =>
     call.args.channel === channel && Array.isArray(call.args.blocks) && (call.args.blocks as Array<{ type?: string }>).some((b) => b.type === 'header');
   return Promise.any([slack.nextCall('chat.postMessage', { ...WAIT, where }), slack.nextCall('chat.update', { ...WAIT, where })]);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 interface Bot {
@@ -118,7 +107,7 @@ async function driver(runs: number): Promise<void> {
   const socket = await startSlackSocketMode();
   const slack = await startSlackApi({ tokens: [BOT_TOKEN, APP_TOKEN], socketModeUrl: socket.url });
   const discord = await startDiscord();
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const scanEnv = { SCAN_ALLOW: DEMO_TOPOLOGY.lan };
   const bots: Bot[] = [];
   const results: Measured[] = [];

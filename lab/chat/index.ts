@@ -41,7 +41,7 @@ export type { InteractionRecord, RegisteredCommand, StoredAttachment } from './d
 export { DEFAULT_HEARTBEAT_MS, DiscordGatewayStandIn, type GatewayConnection, type GatewayFrame, type GatewaySent } from './discord-gateway';
 export { snowflake, type DiscordChannelSpec, type DiscordGuildSpec, type DiscordRoleSpec, type DiscordUserSpec } from './discord-payloads';
 export { DiscordRestStandIn, type DiscordRestCall, type DiscordRoute, type RestRuleOptions } from './discord-rest';
-export { LOOPBACK_HOST, type UploadedFile } from './loopback-http';
+export { freeLoopbackPort, LOOPBACK_HOST, type UploadedFile } from './loopback-http';
 export {
   FILE_DOWNLOAD,
   FILE_UPLOAD,

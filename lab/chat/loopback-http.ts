@@ -15,10 +15,23 @@
  * hand-written parser to get wrong.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 export const LOOPBACK_HOST = '127.0.0.1';
+
+/**
+ * A port that was free on 127.0.0.1 a moment ago, for a process that must be told its port
+ * before it starts (PORT for the bot's HTTP receiver).
+ */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, LOOPBACK_HOST, () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    }).on('error', reject);
+  });
+}
 
 export interface LoopbackServer {
   readonly server: http.Server;

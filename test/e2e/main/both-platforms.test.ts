@@ -6,7 +6,7 @@ import { DIST, describeLab, withLab } from '../../support/lab';
 import { infectedRouter, tinyLab } from '../../support/topologies';
 import { newTempDir } from '../../support/temp-dir';
 import { waitUntil } from '../../support/wait';
-import { discordEnv, opt, postSlashCommand, slackEnv, startDiscord, startSlackApi, type DiscordStandIn, type SlackApiStandIn } from '../../../lab/chat';
+import { discordEnv, freeLoopbackPort, opt, postSlashCommand, slackEnv, startDiscord, startSlackApi, type DiscordStandIn, type SlackApiStandIn } from '../../../lab/chat';
 
 /**
  * `npm start` as deployed: one process, Slack and Discord configured together, talking to the
@@ -16,15 +16,6 @@ import { discordEnv, opt, postSlashCommand, slackEnv, startDiscord, startSlackAp
 const SIGNING_SECRET = 'both-platforms-signing-secret';
 
 const TOPOLOGY = tinyLab(infectedRouter());
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
 
 describeLab('npm start with Slack and Discord in one process', () => {
   const handle = withLab(TOPOLOGY, __filename);
@@ -39,7 +30,7 @@ describeLab('npm start with Slack and Discord in one process', () => {
   beforeAll(async () => {
     slack = await startSlackApi({ tokens: ['xoxb-loopback'] });
     discord = await startDiscord({ heartbeatIntervalMs: 500 });
-    port = await freePort();
+    port = await freeLoopbackPort();
     logFile = path.join(newTempDir('ra-main-'), 'bot.log');
     bot = spawn(process.execPath, [path.join(DIST, 'src', 'main.js')], {
       env: {
