@@ -25,12 +25,15 @@ const OTHER = 16;
 const HOUR = 3_600_000;
 
 // Per pair, 192 bytes (three cache lines, adjacent): the key `source \0 account` inline when it
-// is latin1 and at most 63 chars (byte 0 = its length, 255 = kept as a string instead), then 8
-// times (float64), then 12 counters (int32). A hit compares the key, updates the state and
-// touches nothing else: no key string, no state object.
+// is latin1 and at most 60 chars (int32 0 = its length, -1 = kept as a string instead; the bytes
+// from 4, zero after the key to the next multiple of 4), then 8 times (float64), then 12
+// counters (int32). A hit compares the key four bytes at a time, updates the state and touches
+// nothing else: no key string, no state object.
 const PAIR_BYTES = 192;
 const KEY_BYTES = 64;
-const LONG_KEY = 255;
+const KEY_WORDS = KEY_BYTES / 4;
+const MAX_INLINE_KEY = KEY_BYTES - 4;
+const LONG_KEY = -1;
 // per-pair times (Float64Array view)
 const TIME_BASE = KEY_BYTES / 8;
 const TIME_STRIDE = PAIR_BYTES / 8;
@@ -282,16 +285,40 @@ export function sourceOf(event: AuthEvent): string {
 }
 
 /**
- * A seeded FNV-1a-style hash with a final avalanche: log content is attacker-controlled, so a
- * fixed hash would let crafted account names pile into one bucket; with a random start value,
- * collisions found for one run do not carry over to another. Two operations per character: this
- * runs for every event.
+ * Writes the key `source \0 account` into words[at…] in the pair record's layout (length, then
+ * bytes, zero to the next multiple of 4; length -1 when it is not latin1 or too long to keep
+ * inline) and returns its hash, in one pass over the characters: reading them is what costs here.
+ *
+ * The hash is seeded FNV-1a-style with a final avalanche: log content is attacker-controlled, so
+ * a fixed hash would let crafted account names pile into one bucket; with a random start value,
+ * collisions found for one run do not carry over to another.
  */
-function hashPair(source: string, account: string, seed: number): number {
+function writeKey(source: string, account: string, seed: number, bytes: Uint8Array, words: Int32Array, at: number): number {
+  const length = source.length + 1 + account.length;
+  const inline = length <= MAX_INLINE_KEY;
+  let latin1 = true;
+  let p = at * 4 + 4;
   let h = seed;
-  for (let i = 0; i < source.length; i++) h = Math.imul(h ^ source.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    h = Math.imul(h ^ c, 0x01000193);
+    if (inline) bytes[p++] = c;
+    if (c > 255) latin1 = false;
+  }
   h = Math.imul(h ^ 0xff, 0x01000193);
-  for (let i = 0; i < account.length; i++) h = Math.imul(h ^ account.charCodeAt(i), 0x01000193);
+  if (inline) bytes[p++] = 0;
+  for (let i = 0; i < account.length; i++) {
+    const c = account.charCodeAt(i);
+    h = Math.imul(h ^ c, 0x01000193);
+    if (inline) bytes[p++] = c;
+    if (c > 255) latin1 = false;
+  }
+  if (inline && latin1) {
+    while ((p & 3) !== 0) bytes[p++] = 0;
+    words[at] = length;
+  } else {
+    words[at] = LONG_KEY;
+  }
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -321,7 +348,6 @@ export class Aggregator {
   private mask = INITIAL_PAIRS * 2 - 1;
   private capacity = INITIAL_PAIRS;
   private state = new ArrayBuffer(INITIAL_PAIRS * PAIR_BYTES);
-  private keyBytes = new Uint8Array(this.state);
   private times = new Float64Array(this.state);
   private counts = new Int32Array(this.state);
   /** keys that do not fit inline (long, or not latin1), by pair id */
@@ -334,6 +360,9 @@ export class Aggregator {
   private readonly batchBits = new Int32Array(BATCH);
   private readonly batchSources: string[] = [];
   private readonly batchHashes = new Int32Array(BATCH);
+  /** each batched event's key, laid out as in a pair record (KEY_WORDS words each) */
+  private readonly batchKeyWords = new Int32Array(BATCH * KEY_WORDS);
+  private readonly batchKeyBytes = new Uint8Array(this.batchKeyWords.buffer);
   /** what the touch loads read, kept so the compiler cannot drop them */
   private touched = 0;
 
@@ -352,19 +381,19 @@ export class Aggregator {
     this.typoMs = content.file.thresholds.typoCorrectionMinutes * 60_000;
   }
 
-  /** The id of the pair, created when new. */
-  private pairId(source: string, account: string, hash: number): number {
+  /** The id of the pair of batched event k, created when new. */
+  private pairId(source: string, account: string, hash: number, k: number): number {
     const slots = this.slots;
     let slot = hash & this.mask;
     for (;;) {
       const stored = slots[slot * 2]!;
       if (stored === 0) break;
-      if (slots[slot * 2 + 1] === hash && this.sameKey(stored - 1, source, account)) return stored - 1;
+      if (slots[slot * 2 + 1] === hash && this.sameKey(stored - 1, k, source, account)) return stored - 1;
       slot = (slot + 1) & this.mask;
     }
     const id = this.pairs++;
     if (id >= this.capacity) this.growPairs();
-    this.storeKey(id, source, account);
+    this.storeKey(id, k, source, account);
     const t = id * TIME_STRIDE + TIME_BASE;
     const times = this.times;
     // every span starts empty: FIRST = Infinity, LAST = -Infinity
@@ -380,55 +409,40 @@ export class Aggregator {
     return id;
   }
 
-  private storeKey(id: number, source: string, account: string): void {
-    const bytes = this.keyBytes;
-    const k = id * PAIR_BYTES;
-    const length = source.length + 1 + account.length;
-    if (length < KEY_BYTES) {
-      let p = k + 1;
-      let latin1 = true;
-      for (let i = 0; i < source.length && latin1; i++) {
-        const c = source.charCodeAt(i);
-        latin1 = c < 256;
-        bytes[p++] = c;
-      }
-      bytes[p++] = 0;
-      for (let i = 0; i < account.length && latin1; i++) {
-        const c = account.charCodeAt(i);
-        latin1 = c < 256;
-        bytes[p++] = c;
-      }
-      if (latin1) {
-        bytes[k] = length;
-        return;
-      }
+  private storeKey(id: number, k: number, source: string, account: string): void {
+    const from = k * KEY_WORDS;
+    const length = this.batchKeyWords[from]!;
+    const words = this.counts;
+    const to = id * COUNT_STRIDE;
+    if (length !== LONG_KEY) {
+      const used = 1 + ((length + 3) >> 2);
+      for (let w = 0; w < used; w++) words[to + w] = this.batchKeyWords[from + w]!;
+      return;
     }
-    bytes[k] = LONG_KEY;
+    words[to] = LONG_KEY;
     this.longKeys.set(id, detach(`${source}\u0000${account}`));
   }
 
-  private sameKey(id: number, source: string, account: string): boolean {
-    const bytes = this.keyBytes;
-    const k = id * PAIR_BYTES;
-    const length = bytes[k]!;
+  /** Pair id's key is batched event k's: four bytes at a time when both are inline. */
+  private sameKey(id: number, k: number, source: string, account: string): boolean {
+    const words = this.counts;
+    const at = id * COUNT_STRIDE;
+    const length = words[at]!;
+    const from = k * KEY_WORDS;
+    if (length !== this.batchKeyWords[from]) return false;
     if (length === LONG_KEY) {
       const key = this.longKeys.get(id)!;
       return key.length === source.length + 1 + account.length && key.charCodeAt(source.length) === 0 && key.startsWith(source) && key.endsWith(account);
     }
-    if (length !== source.length + 1 + account.length) return false;
-    let p = k + 1;
-    for (let i = 0; i < source.length; i++) if (bytes[p++] !== source.charCodeAt(i)) return false;
-    if (bytes[p++] !== 0) return false;
-    for (let i = 0; i < account.length; i++) if (bytes[p++] !== account.charCodeAt(i)) return false;
+    const used = 1 + ((length + 3) >> 2);
+    for (let w = 1; w < used; w++) if (words[at + w] !== this.batchKeyWords[from + w]) return false;
     return true;
   }
 
   /** The key of a pair as [source, account]. */
   private keyOf(id: number): [string, string] {
-    const bytes = this.keyBytes;
-    const k = id * PAIR_BYTES;
-    const length = bytes[k]!;
-    const key = length === LONG_KEY ? this.longKeys.get(id)! : Buffer.from(bytes.buffer, k + 1, length).toString('latin1');
+    const length = this.counts[id * COUNT_STRIDE]!;
+    const key = length === LONG_KEY ? this.longKeys.get(id)! : Buffer.from(this.state, id * PAIR_BYTES + 4, length).toString('latin1');
     const split = key.indexOf('\u0000');
     return [key.slice(0, split), key.slice(split + 1)];
   }
@@ -436,9 +450,8 @@ export class Aggregator {
   private growPairs(): void {
     this.capacity *= 2;
     const state = new ArrayBuffer(this.capacity * PAIR_BYTES);
-    new Uint8Array(state).set(this.keyBytes);
+    new Uint8Array(state).set(new Uint8Array(this.state));
     this.state = state;
-    this.keyBytes = new Uint8Array(state);
     this.times = new Float64Array(state);
     this.counts = new Int32Array(state);
   }
@@ -493,15 +506,16 @@ export class Aggregator {
     const slots = this.slots;
     const mask = this.mask;
     let touched = this.touched;
+    const keyBytes = this.batchKeyBytes;
+    const keyWords = this.batchKeyWords;
     for (let k = 0; k < n; k++) {
       const event = batch[k]!;
       const source = event.ip !== null ? event.ip : sourceOf(event);
       sources[k] = source;
-      const hash = hashPair(source, event.account, this.seed);
+      const hash = writeKey(source, event.account, this.seed, keyBytes, keyWords, k * KEY_WORDS);
       hashes[k] = hash;
       touched ^= slots[(hash & mask) * 2]!;
     }
-    const keyBytes = this.keyBytes;
     const times = this.times;
     const counts = this.counts;
     for (let k = 0; k < n; k++) {
@@ -511,11 +525,11 @@ export class Aggregator {
         const id = stored - 1;
         // one load in each cache line of the pair's 192 bytes: the key, the times, the counters
         const t = id * TIME_STRIDE + TIME_BASE;
-        touched ^= keyBytes[id * PAIR_BYTES]! ^ (times[t + T_FIRST_FAIL]! | 0) ^ (times[t + T_LAST_SEEN]! | 0) ^ counts[id * COUNT_STRIDE + COUNT_BASE + C_FLAGS]!;
+        touched ^= counts[id * COUNT_STRIDE]! ^ (times[t + T_FIRST_FAIL]! | 0) ^ (times[t + T_LAST_SEEN]! | 0) ^ counts[id * COUNT_STRIDE + COUNT_BASE + C_FLAGS]!;
       }
     }
     this.touched = touched;
-    for (let k = 0; k < n; k++) this.apply(batch[k]!, this.batchBits[k]!, this.pairId(sources[k]!, batch[k]!.account, hashes[k]!));
+    for (let k = 0; k < n; k++) this.apply(batch[k]!, this.batchBits[k]!, this.pairId(sources[k]!, batch[k]!.account, hashes[k]!, k));
     batch.length = 0;
   }
 
