@@ -7,6 +7,7 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY content ./content
+COPY wasm ./wasm
 COPY src ./src
 COPY lab ./lab
 COPY bench ./bench

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
+import { WasmArena } from './readers/arena';
 
 /**
  * Opening one log file as a stream of byte chunks: gzip is recognised by its magic bytes (not
@@ -22,6 +23,8 @@ export interface OpenedInput {
   chunks: AsyncIterable<Buffer>;
   /** the file's modification time (ms): the reference for syslog year inference */
   mtimeMs: number;
+  /** the memory the chunks are read into (plain files; gzip output is not) */
+  arena: WasmArena | null;
   close(): void;
 }
 
@@ -42,11 +45,12 @@ async function isGzip(path: string): Promise<{ gzip: boolean; mtimeMs: number }>
  * Plain files are read with FileHandle.read: measured faster than a ReadStream, whose per-chunk
  * machinery showed up in profiles of the NDJSON fast path. After the first chunk (kept for the
  * head) two buffers take turns, so a multi-GB file does not churn through external memory (which
- * makes V8 run full garbage collections): a chunk is valid until the next one is requested.
+ * makes V8 run full garbage collections): a chunk is valid until the next one is requested. The
+ * three buffers lie in a WasmArena, where the JSON locator reads them without a copy.
  */
-async function* fileChunks(path: string, closed: { value: boolean }): AsyncGenerator<Buffer> {
+async function* fileChunks(path: string, closed: { value: boolean }, buffers: Buffer[]): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r');
-  const ring = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+  const [first, ...ring] = buffers as [Buffer, Buffer, Buffer];
   let turn = 0;
   let position = 0;
   const readInto = async (buffer: Buffer): Promise<Buffer> => {
@@ -55,12 +59,12 @@ async function* fileChunks(path: string, closed: { value: boolean }): AsyncGener
     return bytesRead === CHUNK_BYTES ? buffer : buffer.subarray(0, bytesRead);
   };
   // the next chunk is read while the consumer works on this one
-  let pending: Promise<Buffer> | null = readInto(Buffer.allocUnsafe(CHUNK_BYTES));
+  let pending: Promise<Buffer> | null = readInto(first);
   try {
     while (pending) {
       const chunk: Buffer = await pending;
       if (chunk.length === 0 || closed.value) return;
-      pending = chunk.length < CHUNK_BYTES ? null : readInto(ring[turn++ & 1]!);
+      pending = chunk.length < CHUNK_BYTES ? null : readInto(ring[turn++ % ring.length]!);
       yield chunk;
     }
   } finally {
@@ -74,6 +78,7 @@ export async function openInput(path: string): Promise<OpenedInput> {
   const closed = { value: false };
   let iterator: AsyncIterator<Buffer>;
   let destroy: () => void;
+  let arena: WasmArena | null = null;
   if (gzip) {
     const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
     const stream = file.pipe(createGunzip({ chunkSize: 64 * 1024 }));
@@ -84,7 +89,8 @@ export async function openInput(path: string): Promise<OpenedInput> {
       file.destroy();
     };
   } else {
-    const generator = fileChunks(path, closed);
+    arena = new WasmArena(3, CHUNK_BYTES);
+    const generator = fileChunks(path, closed, arena.readBuffers);
     iterator = generator;
     destroy = () => {
       closed.value = true;
@@ -121,6 +127,7 @@ export async function openInput(path: string): Promise<OpenedInput> {
     head,
     chunks: all(),
     mtimeMs,
+    arena,
     close: destroy,
   };
 }

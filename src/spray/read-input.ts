@@ -1,4 +1,3 @@
-import { isAscii } from 'node:buffer';
 import { FAMILY_BIT } from './aggregate';
 import type { SprayContent } from './content';
 import { entraBuilder, entraFast, entraObjectMapper, type EntraField } from './formats/entra';
@@ -9,9 +8,10 @@ import { JournaldSshdReader, SshdMessages, SyslogSshdReader, type SshdSink } fro
 import { windowsBuilder, windowsFast, windowsObjectMapper, type WindowsField } from './formats/windows';
 import { headText, openInput, type OpenedInput } from './input';
 import { MalformedLog } from './malformed';
+import type { WasmArena } from './readers/arena';
 import { forEachCsvRow, guessDelimiter, type CsvRow, type RowHandler } from './readers/csv';
 import { forEachJsonElement } from './readers/json-doc';
-import { forEachLine, hasHighBytes, utf8Of, type Chunk } from './readers/lines';
+import { BytesChunk, forEachLine, hasHighBytes, utf8Of, type Chunk } from './readers/lines';
 import { familyOfRecord, sniffContainer, type Container, type FormatChoice } from './sniff';
 import type { AuthEvent, ColumnMap, InputSummary, LogFamily } from './types';
 
@@ -112,7 +112,7 @@ class RecordRouter {
   build: ((fields: Fields<string>) => MapOutcome) | null = null;
   private undetected = 0;
 
-  constructor(private readonly run: InputRun, private readonly content: SprayContent, forced: LogFamily | undefined) {
+  constructor(private readonly run: InputRun, private readonly content: SprayContent, forced: LogFamily | undefined, private readonly arena: WasmArena | null) {
     if (forced === 'generic') throw new StopInput('the generic format is a CSV with a column map, but this input is JSON');
     if (forced) this.use(forced === 'sshd' ? 'journald' : forced);
   }
@@ -132,13 +132,13 @@ class RecordRouter {
       case 'entra':
         this.run.setFamily('entra');
         this.mapper = entraObjectMapper(content);
-        this.fast = entraFast(content) as FastExtractor<string>;
+        this.fast = entraFast(content, this.arena) as FastExtractor<string>;
         this.build = entraBuilder(content) as (fields: Fields<string>) => MapOutcome;
         return;
       case 'windows':
         this.run.setFamily('windows');
         this.mapper = windowsObjectMapper(content);
-        this.fast = windowsFast(content) as FastExtractor<string>;
+        this.fast = windowsFast(content, this.arena) as FastExtractor<string>;
         this.build = windowsBuilder(content) as (fields: Fields<string>) => MapOutcome;
         return;
       case 'm365':
@@ -236,7 +236,7 @@ class FastPath {
 }
 
 async function readNdjson(input: OpenedInput, run: InputRun, options: ReadOptions): Promise<boolean> {
-  const router = new RecordRouter(run, options.content, options.format.family);
+  const router = new RecordRouter(run, options.content, options.format.family, input.arena);
   const fastPath = new FastPath(router, run.summary);
   const handleParsed = (record: unknown, lineNo: number, text: () => string): MapOutcome | undefined => {
     const page = pageRecords(record);
@@ -269,7 +269,7 @@ async function readNdjson(input: OpenedInput, run: InputRun, options: ReadOption
 }
 
 async function readJsonDocument(input: OpenedInput, run: InputRun, options: ReadOptions): Promise<boolean> {
-  const router = new RecordRouter(run, options.content, options.format.family);
+  const router = new RecordRouter(run, options.content, options.format.family, input.arena);
   const fastPath = new FastPath(router, run.summary);
   const full = (chunk: Chunk, start: number, end: number, index: number): MapOutcome | undefined => {
     const parsed = parseJson(utf8Of(chunk, start, end));
@@ -279,7 +279,7 @@ async function readJsonDocument(input: OpenedInput, run: InputRun, options: Read
   const outcome = await forEachJsonElement(input.chunks, (chunk, start, end, index) => {
     // the record on its own, as latin1 text (index = byte index) for the fast path
     const bytes = chunk.bytes.subarray(start, end);
-    const record: Chunk = { text: bytes.toString('latin1'), bytes, ascii: isAscii(bytes) };
+    const record = new BytesChunk(bytes);
     let mapped = fastPath.run(record, 0, bytes.length, index, full);
     if (mapped === NO_FAST) mapped = full(record, 0, bytes.length, index);
     if (mapped !== undefined) run.takeLine(mapped, index, record, 0, bytes.length);

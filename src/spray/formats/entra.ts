@@ -1,5 +1,6 @@
 import { normaliseWord, type SprayContent } from '../content';
 import { normaliseAccount, normaliseIp, parseTime } from '../normalise';
+import type { WasmArena } from '../readers/arena';
 import type { AuthResult } from '../types';
 import { fastExtractor, objectExtractor, text, type FastExtractor, type Fields, type MapOutcome } from './fields';
 
@@ -68,9 +69,11 @@ export function entraObjectMapper(content: SprayContent): (record: unknown) => M
   return (record) => build(extract(record));
 }
 
-export function entraFast(content: SprayContent): FastExtractor<EntraField> {
+export function entraFast(content: SprayContent, arena: WasmArena | null = null): FastExtractor<EntraField> {
   return fastExtractor<EntraField>(content.file.fields.entra.json, {
     required: ['time', 'account'],
     onlyWithout: { status: 'code' },
+    times: ['time'],
+    arena,
   });
 }

@@ -2,6 +2,8 @@ import type { CsvRow } from '../readers/csv';
 import type { Chunk } from '../readers/lines';
 import { normaliseWord } from '../content';
 import type { AuthEvent } from '../types';
+import type { WasmArena } from '../readers/arena';
+import { JsonLocator, type LocatorField } from './json-locator';
 
 /**
  * Field access shared by the record shapes: dotted paths into parsed JSON, tolerant CSV header
@@ -171,21 +173,34 @@ export interface FastPlanOptions<F extends string> {
   doubledQuotes?: boolean;
   /** fields read only when another field is absent (e.g. a status word only without a code) */
   onlyWithout?: Partial<Record<F, F>>;
+  /** the memory the input is read into, for the WebAssembly locator */
+  arena?: WasmArena | null;
+  /**
+   * timestamp fields: when the locator has read one as an ISO 8601 time, the field is its epoch
+   * ms (a number parseTime takes as it is) instead of the text, which then is never made
+   */
+  times?: F[];
 }
 
 /**
- * Finds each field by the last segment of its paths (`"userPrincipalName":`), the first one that
- * occurs in the line wins, as the path order does. Only primitive values without escapes are
- * read; anything else (and a line that is not a `{…}` object) falls back to JSON.parse. Keys
- * shorter than five characters are too ambiguous to search for. The caller checks the fast
- * result against a full parse on sample lines, so a shape where a leaf key also occurs nested
- * elsewhere is caught and the fast path switched off.
+ * Finds each field by the last segment of its paths (`"userPrincipalName":`); its spellings are
+ * tried in path order and the first with a value other than null or "" wins, as with the parsed
+ * object. Only primitive values without escapes are read; anything else (and a line that is not
+ * a `{…}` object) falls back to JSON.parse. Keys shorter than five characters are too ambiguous to
+ * search for. The caller checks the fast result against a full parse on sample lines, so a shape
+ * where a leaf key also occurs nested elsewhere is caught and the fast path switched off.
+ *
+ * Plain lines (ASCII values without escapes) are searched by the WebAssembly locator; the
+ * JavaScript search below takes the rest (non-ASCII values) and quoted-CSV JSON.
  */
 interface PlannedField<F extends string> {
   name: F;
+  /** index in the locator's field list */
+  index: number;
+  /** a timestamp (FastPlanOptions.times) */
+  time: boolean;
+  keys: string[];
   needles: string[];
-  /** the needle that matched on the last line: one export uses one spelling, so it goes first */
-  preferred: number;
   required: boolean;
   onlyWithout: F | undefined;
   /** where the field was found on the last line (for the search order) */
@@ -193,19 +208,28 @@ interface PlannedField<F extends string> {
 }
 
 export function fastExtractor<F extends string>(paths: Record<F, string[]>, options: FastPlanOptions<F>): FastExtractor<F> {
-  let plan: Array<PlannedField<F>> = (Object.keys(paths) as F[]).map((name) => {
-    const leaves = [...new Set(paths[name].map((p) => p.split('.').pop() ?? '').filter((leaf) => leaf.length >= MIN_FAST_KEY))];
+  const names = Object.keys(paths) as F[];
+  const doubled = options.doubledQuotes === true;
+  let plan: Array<PlannedField<F>> = names.map((name, index) => {
+    const keys = [...new Set(paths[name].map((p) => p.split('.').pop() ?? '').filter((leaf) => leaf.length >= MIN_FAST_KEY))];
     return {
       name,
+      index,
+      keys,
       // without the opening quote: V8 searches much faster for a needle that starts with a rarer
       // character than '"'; the quote before it is checked after a hit
-      needles: leaves.map((leaf) => (options.doubledQuotes ? `${leaf}""` : `${leaf}"`)),
+      needles: keys.map((leaf) => (doubled ? `${leaf}""` : `${leaf}"`)),
       required: options.required.includes(name),
       onlyWithout: options.onlyWithout?.[name],
-      preferred: 0,
+      time: options.times?.includes(name) === true,
       seenAt: 0,
     };
   });
+  const locatorFields: LocatorField[] = plan.map((field) => {
+    const unless = field.onlyWithout === undefined ? -1 : names.indexOf(field.onlyWithout);
+    return unless < 0 ? { keys: field.keys } : { keys: field.keys, unless };
+  });
+  const locator = doubled ? null : JsonLocator.create(locatorFields, options.arena);
   const dependentsLast = (list: Array<PlannedField<F>>): Array<PlannedField<F>> =>
     [...list].sort((a, b) => (a.onlyWithout ? 1 : 0) - (b.onlyWithout ? 1 : 0) || a.seenAt - b.seenAt);
   plan = dependentsLast(plan);
@@ -213,7 +237,6 @@ export function fastExtractor<F extends string>(paths: Record<F, string[]>, opti
   const fields = {} as Fields<F>;
   for (const field of plan) fields[field.name] = undefined;
 
-  const doubled = options.doubledQuotes === true;
   /** First occurrence of needle at or after `from` that is a key (preceded by a quote), else -1. */
   const find = (line: string, needle: string, from: number): number => {
     let at = line.indexOf(needle, from);
@@ -221,8 +244,26 @@ export function fastExtractor<F extends string>(paths: Record<F, string[]>, opti
     return at;
   };
 
+  /** The fields as the locator found them; null when a required one is missing. */
+  const located = (found: JsonLocator): Fields<F> | null => {
+    for (const field of plan) {
+      if (field.time) {
+        const time = found.time(field.index);
+        if (!Number.isNaN(time)) {
+          fields[field.name] = time;
+          continue;
+        }
+      }
+      const value = found.value(field.index);
+      if (value === undefined && field.required) return null;
+      fields[field.name] = value;
+    }
+    return fields;
+  };
+
   return {
     extract(chunk, start, end) {
+      if (locator?.locate(chunk, start, end)) return located(locator);
       const full = chunk.text;
       if (full.charCodeAt(start) !== 123) return null;
       let last = end - 1;
@@ -239,11 +280,7 @@ export function fastExtractor<F extends string>(paths: Record<F, string[]>, opti
       for (const field of plan) {
         let value: unknown = undefined;
         if (field.onlyWithout === undefined || fields[field.onlyWithout] === undefined) {
-          const count = field.needles.length;
-          for (let k = 0; k < count; k++) {
-            // the preferred spelling first, then the others in their path order
-            const index = k === 0 ? field.preferred : k <= field.preferred ? k - 1 : k;
-            const needle = field.needles[index]!;
+          for (const needle of field.needles) {
             let at = find(line, needle, from);
             if (at < 0 && from > 1) at = find(line, needle, 1);
             if (at < 0) continue;
@@ -254,7 +291,6 @@ export function fastExtractor<F extends string>(paths: Record<F, string[]>, opti
               if (at < from) ordered = false;
               else from = at + needle.length;
               field.seenAt = at;
-              field.preferred = index;
               break;
             }
           }

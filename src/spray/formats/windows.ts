@@ -1,6 +1,7 @@
 import { normaliseCode, type SprayContent } from '../content';
 import { normaliseAccount, normaliseIp, parseTime, stripWindowsDomain } from '../normalise';
 import type { AuthResult } from '../types';
+import type { WasmArena } from '../readers/arena';
 import { compileGetter, fastExtractor, text, type FastExtractor, type Fields, type MapOutcome } from './fields';
 
 /**
@@ -125,9 +126,11 @@ export function windowsObjectMapper(content: SprayContent): (record: unknown) =>
   };
 }
 
-export function windowsFast(content: SprayContent): FastExtractor<WindowsField> {
+export function windowsFast(content: SprayContent, arena: WasmArena | null = null): FastExtractor<WindowsField> {
   const { json, data } = content.file.fields.windows;
   return fastExtractor<WindowsField>({ ...data, eventId: json.eventId, time: json.time, ecsAccount: json.ecsAccount, ecsIp: json.ecsIp }, {
     required: ['eventId', 'time', 'account'],
+    times: ['time'],
+    arena,
   });
 }

@@ -8,10 +8,32 @@ import { isAscii } from 'node:buffer';
 
 export interface Chunk {
   /** the bytes decoded as latin1 (one char per byte) */
-  text: string;
-  bytes: Buffer;
+  readonly text: string;
+  readonly bytes: Buffer;
   /** true when every byte is < 0x80 (then latin1 text is the UTF-8 text): lets parsers skip checks */
-  ascii?: boolean;
+  readonly ascii?: boolean;
+}
+
+/**
+ * A chunk whose text is decoded when first asked for: the WebAssembly NDJSON path reads the bytes
+ * and decodes only the values it keeps, so most windows are never decoded whole.
+ */
+export class BytesChunk implements Chunk {
+  private decoded: string | null = null;
+  private asciiChecked: boolean | null = null;
+
+  constructor(readonly bytes: Buffer) {}
+
+  get text(): string {
+    this.decoded ??= this.bytes.toString('latin1');
+    return this.decoded;
+  }
+
+  get ascii(): boolean {
+    // isAscii is native (SIMD): checking a window costs far less than checking each value
+    this.asciiChecked ??= isAscii(this.bytes);
+    return this.asciiChecked;
+  }
 }
 
 /** A line is chunk.text[start, end), without its line break. */
@@ -66,8 +88,7 @@ export async function forEachLine(chunks: AsyncIterable<Buffer>, onLine: LineHan
 
   /** every complete line of bytes[0, lastNl] (which ends with a newline) */
   const lines = (bytes: Buffer): void => {
-    // isAscii is native (SIMD): checking a window costs far less than checking each value
-    const chunk: Chunk = { text: bytes.toString('latin1'), bytes, ascii: isAscii(bytes) };
+    const chunk = new BytesChunk(bytes);
     let start = bomChecked ? 0 : skipBom(bytes);
     for (;;) {
       const nl = bytes.indexOf(10, start);
@@ -133,7 +154,7 @@ export async function forEachLine(chunks: AsyncIterable<Buffer>, onLine: LineHan
     lineNo++;
     const start = bomChecked ? 0 : skipBom(rest);
     const end = rest[rest.length - 1] === 13 ? rest.length - 1 : rest.length;
-    if (end > start) onLine({ text: rest.toString('latin1'), bytes: rest }, start, end, lineNo);
+    if (end > start) onLine(new BytesChunk(rest), start, end, lineNo);
   }
   return true;
 }

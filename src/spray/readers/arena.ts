@@ -1,0 +1,44 @@
+/**
+ * Memory shared by the file reader and the WebAssembly JSON locator (src/spray/formats/
+ * json-locator.ts): files are read straight into a WebAssembly.Memory, so the locator searches
+ * the bytes where they landed instead of copying a gigabyte into its own memory first.
+ *
+ * Layout, fixed (the memory never grows, so views on it stay valid):
+ *   [work: the locator's tables and results][scratch][read buffer 0][read buffer 1]…
+ * Each area is followed by SLACK bytes: the locator reads 16 bytes at a time and may look a
+ * little past a line's end, never past an area's slack.
+ */
+
+const PAGE = 65536;
+/** the locator's tables and results (wasm/json-fields.ts keeps within this) */
+export const WORK_BYTES = PAGE;
+const SLACK = 4096;
+
+export class WasmArena {
+  readonly memory: WebAssembly.Memory;
+  /** memory.buffer, kept: the getter is slow enough to show in profiles, and it never changes */
+  private readonly buffer: ArrayBuffer;
+  /** the whole memory */
+  readonly bytes: Buffer;
+  /** where the locator copies bytes that were read elsewhere (gzip output, joined lines) */
+  readonly scratch: Buffer;
+  /** where file reads land */
+  readonly readBuffers: Buffer[];
+
+  /** An arena with `reads` read buffers of `bufferBytes` each, and a scratch area as large. */
+  constructor(reads: number, bufferBytes: number) {
+    const area = bufferBytes + SLACK;
+    const pages = Math.ceil((WORK_BYTES + area * (reads + 1)) / PAGE);
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    this.buffer = this.memory.buffer;
+    this.bytes = Buffer.from(this.buffer);
+    this.scratch = this.bytes.subarray(WORK_BYTES, WORK_BYTES + bufferBytes);
+    this.readBuffers = [];
+    for (let i = 1; i <= reads; i++) this.readBuffers.push(this.bytes.subarray(WORK_BYTES + area * i, WORK_BYTES + area * i + bufferBytes));
+  }
+
+  /** True when the buffer's bytes lie in this arena. */
+  holds(bytes: Uint8Array): boolean {
+    return bytes.buffer === this.buffer;
+  }
+}
