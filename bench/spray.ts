@@ -201,6 +201,8 @@ interface ChildResult {
   findings: string[];
   format: string;
   fastPath?: boolean;
+  /** measure(): the main-thread CPU of the slowest of the runs */
+  slowestCpuMs?: number;
 }
 
 /** One analysis in a fresh process, so peak RSS belongs to that run alone. */
@@ -221,6 +223,7 @@ function measure(files: string[], options: FormatSpec['options'] = {}): ChildRes
     ...best,
     wallMs: Math.min(...results.map((r) => r.wallMs)),
     maxRssMb: Math.max(...results.map((r) => r.maxRssMb)),
+    slowestCpuMs: Math.max(...results.map((r) => r.mainThreadCpuMs)),
   };
 }
 
@@ -341,12 +344,12 @@ function render(rows: Row[], scaling: Array<{ label: string; result: ChildResult
   const lines: string[] = [];
   lines.push(`Measured by \`npm run bench -- spray\` on ${new Date().toISOString().slice(0, 10)}.`);
   lines.push('');
-  lines.push(`Each format: a file of ${fmt(total)} sign-in events (the seeded attack scenario of \`scripts/gen-spray-fixtures.ts\` inside bulk benign traffic of 20,000 users × 3 addresses over 7 days), analysed by \`analyseSprayLogs\` in a fresh Node process (read, parse, normalise, aggregate, detect, report), ${RUNS} times: the table shows the fastest run (other work on this shared machine only ever slows a run down) and the highest peak RSS. Events/s (wall) = events ÷ the analysis time; events/s per core = events ÷ the CPU time of the process's main thread, where all the parsing and detection runs (file reads happen on libuv's threads; this rate is what one free core does, and is less disturbed by other work on the machine than wall time); peak RSS = the process's maximum resident set, Node itself included (~${fmt(rows[0]?.result.baseRssMb ?? 50)} MiB before reading).`);
+  lines.push(`Each format: a file of ${fmt(total)} sign-in events (the seeded attack scenario of \`scripts/gen-spray-fixtures.ts\` inside bulk benign traffic of 20,000 users × 3 addresses over 7 days), analysed by \`analyseSprayLogs\` in a fresh Node process (read, parse, normalise, aggregate, detect, report), ${RUNS} times: the table shows the fastest run (other work on this shared machine only ever slows a run down), the per-core rate of the slowest run beside it, and the highest peak RSS. Events/s (wall) = events ÷ the analysis time; events/s per core = events ÷ the CPU time of the process's main thread, where all the parsing and detection runs (file reads happen on libuv's threads; this rate is what one free core does, and is less disturbed by other work on the machine than wall time); peak RSS = the process's maximum resident set, Node itself included (~${fmt(rows[0]?.result.baseRssMb ?? 50)} MiB before reading).`);
   lines.push('');
-  lines.push('| format | file | events | wall | events/s (wall) | events/s per core (main-thread CPU) | peak RSS | pairs | findings |');
-  lines.push('|---|---|---|---|---|---|---|---|---|');
+  lines.push('| format | file | events | wall | events/s (wall) | events/s per core (main-thread CPU) | slowest run, per core | peak RSS | pairs | findings |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const { spec, bytes, result } of rows) {
-    lines.push(`| ${spec.label} | ${fmt(bytes / 2 ** 20)} MiB | ${fmt(result.events)} | ${(result.wallMs / 1000).toFixed(2)} s | ${keps(result.events, result.wallMs)} | ${keps(result.events, result.mainThreadCpuMs)} | ${fmt(result.maxRssMb)} MiB | ${fmt(result.pairs)} | ${result.findings.length} kinds${result.malformed ? `, ${fmt(result.malformed)} malformed` : ''} |`);
+    lines.push(`| ${spec.label} | ${fmt(bytes / 2 ** 20)} MiB | ${fmt(result.events)} | ${(result.wallMs / 1000).toFixed(2)} s | ${keps(result.events, result.wallMs)} | ${keps(result.events, result.mainThreadCpuMs)} | ${keps(result.events, result.slowestCpuMs ?? result.mainThreadCpuMs)} | ${fmt(result.maxRssMb)} MiB | ${fmt(result.pairs)} | ${result.findings.length} kinds${result.malformed ? `, ${fmt(result.malformed)} malformed` : ''} |`);
   }
   const ndjson = rows.find((r) => r.spec.name === 'entra-ndjson');
   const compact = rows.find((r) => r.spec.name === 'entra-ndjson-compact');
@@ -356,8 +359,10 @@ function render(rows: Row[], scaling: Array<{ label: string; result: ChildResult
       if (!row) return 'n/a';
       const perCore = row.result.events / (row.result.mainThreadCpuMs / 1000);
       const wall = row.result.events / (row.result.wallMs / 1000);
+      const slowest = row.result.events / ((row.result.slowestCpuMs ?? row.result.mainThreadCpuMs) / 1000);
       const met = perCore >= 500_000 ? (wall >= 500_000 ? 'met, also in wall time' : 'met per core; wall time on this busy machine is lower') : 'not met';
-      return `**${keps(row.result.events, row.result.mainThreadCpuMs)} per core** (wall ${keps(row.result.events, row.result.wallMs)}): ${met}`;
+      const runs = RUNS > 1 ? (slowest >= 500_000 ? `, and in every one of the ${RUNS} runs (slowest ${keps(row.result.events, row.result.slowestCpuMs!)})` : `; the slowest of the ${RUNS} runs did ${keps(row.result.events, row.result.slowestCpuMs!)}`) : '';
+      return `**${keps(row.result.events, row.result.mainThreadCpuMs)} per core** (wall ${keps(row.result.events, row.result.wallMs)}): ${met}${runs}`;
     };
     lines.push(`Goal: ≥ 500 k events/s on NDJSON on one core, memory bounded by distinct (source, account) pairs. Full Graph-shaped records (~1.1 KB each): ${verdict(ndjson)}. Compact records: ${verdict(compact)}. The analysis is single-threaded; only the kernel's reads run beside it. Every run found the scenario's findings: ${rows[0]?.result.findings.join(', ') ?? ''}.`);
   }
@@ -375,7 +380,7 @@ function render(rows: Row[], scaling: Array<{ label: string; result: ChildResult
     lines.push(`Three times the events with the same population leave the peak RSS where it was; ten times the pairs raise it, by about ${fmt(perPair)} bytes per added pair at the peak: 192 packed bytes of state, the hash slot, and the per-source grouping the detectors use after reading. Nothing is kept per event.`);
   }
   lines.push('');
-  lines.push('How it is fast: files are read with `FileHandle.read` into two reused 1 MiB buffers (the next read runs while this chunk is parsed); newlines are found with `Buffer#indexOf`; each ~64 KiB window is decoded once as latin1 (string index = byte index; the strings stay in V8\'s young generation). NDJSON fields are pulled out of the line with `indexOf` on their keys, in the order the previous line had them, without `JSON.parse` (values with escapes fall back to `JSON.parse`, non-ASCII values to a UTF-8 decode); the fast path checks itself against `JSON.parse` on the first 64 records and every 1024th, and turns itself off for a file where they disagree. JSON documents are cut into records by brace depth and each record takes the same fast path (stream-json assembled ~16 k Graph records/s here, so it is not used). CSV is split by a small RFC 4180 reader that decodes only the columns a mapper asks for (csv-parse ran at ~50 k rows/s on the portal export; it stays in the tests as the reference), and the Purview AuditData JSON is read in place with its quotes still doubled. Each (source, account) pair lives in 192 packed bytes of one ArrayBuffer behind an open-addressing table with a seeded hash: one event touches the table slot and its pair\'s state, nothing else. Events are applied in batches of 32 whose slots and pair states are loaded first, in a loop of independent reads, so their cache misses overlap instead of queuing.');
+  lines.push('How it is fast: files are read with `FileHandle.read` into reused 1 MiB buffers that lie in a `WebAssembly.Memory` (the next read runs while this chunk is parsed); newlines are found with `Buffer#indexOf`; each ~64 KiB window is decoded once as latin1, the first time a parser asks for its text (string index = byte index; the strings stay in V8\'s young generation; values are slices of it). NDJSON fields are found without `JSON.parse` by a small WebAssembly module (`wasm/json-fields.ts`, AssemblyScript) that searches each key 16 bytes at a time in the bytes where they were read, in the order the previous line had them, proves absent spellings absent with a 64-bit summary of the line\'s keys, and reads ISO 8601 times to epoch ms; `String#indexOf`, which did this before, paid a fixed cost per call and per key. Values with escapes, non-ASCII text or fractions go to the JavaScript extractor, anything stranger to `JSON.parse`; the fast path checks itself against `JSON.parse` on the first 64 records and every 1024th, and turns itself off for a file where they disagree. JSON documents are cut into records by brace depth and each record takes the same fast path (stream-json assembled ~16 k Graph records/s here, so it is not used). CSV is split by a small RFC 4180 reader that decodes only the columns a mapper asks for (csv-parse ran at ~50 k rows/s on the portal export; it stays in the tests as the reference), and the Purview AuditData JSON is read in place with its quotes still doubled. Each (source, account) pair lives in 192 packed bytes of one ArrayBuffer behind an open-addressing table with a seeded hash: one event touches the table slot and its pair\'s state, nothing else. Events are applied in batches of 32: each key is written in the record\'s layout while it is hashed and compared four bytes at a time, and the batch\'s slots and pair states are loaded first, in a loop of independent reads, so their cache misses overlap instead of queuing.');
   lines.push('');
   lines.push(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB RAM, ${machine.kernel}, Node ${machine.node}; load average ${load0.toFixed(2)} before and ${load1.toFixed(2)} after (other work on the machine lowers the wall-clock rates; the CPU column is less affected).`);
   return lines.join('\n');
