@@ -3,6 +3,9 @@
 // one JSON object on one line without parsing the rest: the NDJSON fast path of
 // src/spray/formats/fields.ts calls it for every record.
 //
+// locate() reads one line; locateLines() reads every line of a chunk in one call and copies the
+// string values side by side, so JavaScript decodes those few bytes instead of the whole chunk.
+//
 // Each field's spellings are tried in path order and the first holding a value other than null
 // or "" wins, as the JavaScript extractor does. A key is searched 16 bytes at a time for its
 // first and last bytes at the right distance, from where the previous field was found: records
@@ -11,7 +14,8 @@
 // anything else the line is "unsure" and JavaScript takes it.
 //
 // Memory is imported: the file reader's arena (src/spray/readers/arena.ts), whose first 64 KiB
-// are this module's and whose other areas hold the bytes read. Here:
+// are this module's tables, whose next areas take locateLines()'s records and values (the caller
+// says where), and whose other areas hold the bytes read. The tables:
 //   KEYS     written by the caller: u8 field count, then per field u8 (index + 1 of the field
 //            whose presence makes this one unneeded, 0: none), u8 spelling count, and per
 //            spelling u8 length and the key's bytes with its closing quote (`userPrincipalName"`)
@@ -374,4 +378,81 @@ export function locate(start: i32, end: i32): i32 {
   }
   if (!ordered) sortOrder();
   return LOCATE_FOUND;
+}
+
+/** Per line of locateLines: i32 line start, i32 line end, i32 located, i32 pad, then the slots. */
+const LINE_HEADER: i32 = 16;
+let valuesWritten: i32 = 0;
+
+/**
+ * Locates every line of [start, end) (lines end with \n, a \r before it is dropped, empty lines
+ * are skipped) as locate() does, and writes each line's record to `out`: LINE_HEADER bytes, then
+ * its fields' result slots. String values are copied one after another to `values`, and their
+ * slots then hold positions relative to `values`: the caller decodes that one short run of bytes
+ * instead of the whole chunk. Stops before a line that does not fit either area; returns the
+ * number of lines written.
+ */
+export function locateLines(start: i32, end: i32, out: i32, outEnd: i32, values: i32, valuesEnd: i32): i32 {
+  const lineBytes = LINE_HEADER + fieldCount * RESULT_BYTES;
+  const newline = i8x16.splat(10);
+  let lines = 0;
+  let v = values;
+  let s = start;
+  while (s < end && out + lineBytes <= outEnd) {
+    // the next newline, 16 bytes at a time
+    let nl = -1;
+    for (let p = s; p < end; p += 16) {
+      const mask = i8x16.bitmask(i8x16.eq(v128.load(p), newline));
+      if (mask != 0) {
+        nl = p + ctz(mask);
+        break;
+      }
+    }
+    if (nl < 0 || nl >= end) break;
+    let lineEnd = nl;
+    if (lineEnd > s && load<u8>(lineEnd - 1) == 13) lineEnd--;
+    if (lineEnd > s) {
+      const found = locate(s, lineEnd);
+      let used: i32 = 0;
+      if (found == LOCATE_FOUND) {
+        for (let f = 0; f < fieldCount; f++) {
+          const slot = RESULTS + f * RESULT_BYTES;
+          if (load<i32>(slot) == STRING) used += load<i32>(slot + 8) - load<i32>(slot + 4);
+        }
+      }
+      if (v + used > valuesEnd) break;
+      store<i32>(out, s);
+      store<i32>(out + 4, lineEnd);
+      store<i32>(out + 8, found);
+      if (found == LOCATE_FOUND) {
+        for (let f = 0; f < fieldCount; f++) {
+          const slot = RESULTS + f * RESULT_BYTES;
+          const to = out + LINE_HEADER + f * RESULT_BYTES;
+          memory.copy(to, slot, RESULT_BYTES);
+          if (load<i32>(slot) == STRING) {
+            const from = load<i32>(slot + 4);
+            const length = load<i32>(slot + 8) - from;
+            memory.copy(v, from, length);
+            store<i32>(to + 4, v - values);
+            store<i32>(to + 8, v - values + length);
+            v += length;
+          }
+        }
+      }
+      out += lineBytes;
+      lines++;
+    }
+    s = nl + 1;
+  }
+  valuesWritten = v;
+  return lines;
+}
+
+export function lineHeaderBytes(): i32 {
+  return LINE_HEADER;
+}
+
+/** Where the last locateLines() stopped writing values. */
+export function valuesEnd(): i32 {
+  return valuesWritten;
 }

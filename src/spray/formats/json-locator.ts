@@ -22,8 +22,11 @@ interface LocatorExports {
   resultsAt(): number;
   resultBytes(): number;
   workBytes(): number;
+  lineHeaderBytes(): number;
+  valuesEnd(): number;
   prepare(): number;
   locate(start: number, end: number): number;
+  locateLines(start: number, end: number, out: number, outEnd: number, values: number, valuesEnd: number): number;
 }
 
 const enum Kind {
@@ -55,38 +58,57 @@ const OWN_SCRATCH_BYTES = 1 << 20;
 const MIN_KEY = 1;
 const MAX_KEY = 254;
 
+// The work area's layout beyond the module's own tables (arena.ts reserves WORK_BYTES for it).
+const LINES_AT = 64 * 1024;
+const VALUES_AT = 192 * 1024;
+const VALUES_END = WORK_BYTES;
+
 /**
  * One instance per input. It works in the input's WasmArena, so it searches the bytes where the
  * file was read into; without one (gzip, tests) it has an arena of its own and copies chunks in.
- * Fields are named by their index in the list given to create().
+ * For a chunk of whole lines (a window of forEachLine) it locates every line in one call and
+ * keeps their records, with the string values copied side by side, so a window's text is never
+ * decoded: only its values are, in one piece. Fields are named by their index in the list given
+ * to create().
  */
 export class JsonLocator {
   private readonly exports: LocatorExports;
   private readonly arena: WasmArena;
   private readonly ints: Int32Array;
   private readonly doubles: Float64Array;
-  private readonly results: number;
   private readonly resultBytes: number;
+  private readonly lineBytes: number;
+  private readonly lineHeader: number;
   /** the chunk (read elsewhere) whose bytes are in the scratch area */
   private copied: Chunk | null = null;
-  /** the chunk of the last locate() and where its bytes are in memory */
-  private chunk: Chunk | null = null;
-  private base = 0;
+  /** byte offset of the current line's first result slot */
+  private current = 0;
+  /** the text string positions refer to, and what to subtract from them first */
+  private text: string | null = null;
+  private textChunk: Chunk | null = null;
+  private textBase = 0;
+  // the line records of the chunk located whole: where they are, how many, the next one
+  private linesChunk: Chunk | null = null;
+  private lineCount = 0;
+  private nextLine = 0;
+  private linesBase = 0;
+  private linesValues: string | null = null;
 
   /** null when the keys do not fit the module's tables (too many, too short or long, not ASCII). */
   static create(fields: LocatorField[], arena?: WasmArena | null): JsonLocator | null {
-    const locator = new JsonLocator(arena ?? new WasmArena(0, OWN_SCRATCH_BYTES));
+    const locator = new JsonLocator(arena ?? new WasmArena(0, OWN_SCRATCH_BYTES), fields.length);
     return locator.load(fields) ? locator : null;
   }
 
-  private constructor(arena: WasmArena) {
+  private constructor(arena: WasmArena, fieldCount: number) {
     this.arena = arena;
     this.exports = new WebAssembly.Instance(wasmModule(), { env: { memory: arena.memory } }).exports as unknown as LocatorExports;
-    if (this.exports.workBytes() > WORK_BYTES) throw new Error('json-fields.wasm needs more memory than the arena gives it');
+    if (this.exports.workBytes() > LINES_AT) throw new Error('json-fields.wasm needs more memory than the arena gives it');
     this.ints = new Int32Array(arena.memory.buffer);
     this.doubles = new Float64Array(arena.memory.buffer);
-    this.results = this.exports.resultsAt();
     this.resultBytes = this.exports.resultBytes();
+    this.lineHeader = this.exports.lineHeaderBytes();
+    this.lineBytes = this.lineHeader + fieldCount * this.resultBytes;
   }
 
   /** Writes the key table and lets the module index it. */
@@ -112,24 +134,62 @@ export class JsonLocator {
     return exports.prepare() !== 0;
   }
 
+  /** Where the chunk's bytes are in memory (copied into the scratch area when read elsewhere); -1: too big. */
+  private baseOf(chunk: Chunk): number {
+    const bytes = chunk.bytes;
+    if (this.arena.holds(bytes)) return bytes.byteOffset;
+    const scratch = this.arena.scratch;
+    if (chunk !== this.copied) {
+      if (bytes.length > scratch.length) return -1;
+      scratch.set(bytes);
+      this.copied = chunk;
+    }
+    return scratch.byteOffset;
+  }
+
   /** Finds the fields in chunk.bytes[start, end); false: unsure, use the JavaScript extractor. */
   locate(chunk: Chunk, start: number, end: number): boolean {
-    const bytes = chunk.bytes;
-    let base: number;
-    if (this.arena.holds(bytes)) {
-      base = bytes.byteOffset;
-    } else {
-      const scratch = this.arena.scratch;
-      if (chunk !== this.copied) {
-        if (bytes.length > scratch.length) return false;
-        scratch.set(bytes);
-        this.copied = chunk;
-      }
-      base = scratch.byteOffset;
+    if (chunk.lines === true) {
+      const found = this.fromLines(chunk, start, end);
+      if (found !== undefined) return found;
     }
-    this.chunk = chunk;
-    this.base = base;
+    const base = this.baseOf(chunk);
+    if (base < 0) return false;
+    this.current = this.exports.resultsAt();
+    this.text = null;
+    this.textChunk = chunk;
+    this.textBase = base;
     return this.exports.locate(base + start, base + end) !== 0;
+  }
+
+  /**
+   * The line's record from the chunk's line records, locating the chunk's lines from `start` on
+   * first when needed; undefined when this line has none (the caller locates it alone).
+   */
+  private fromLines(chunk: Chunk, start: number, end: number): boolean | undefined {
+    const ints = this.ints;
+    if (chunk !== this.linesChunk || this.nextLine >= this.lineCount) {
+      if (chunk === this.linesChunk && this.lineCount === 0) return undefined; // its lines did not fit
+      const base = this.baseOf(chunk);
+      if (base < 0) return undefined;
+      this.linesChunk = chunk;
+      this.lineCount = this.exports.locateLines(base + start, base + chunk.bytes.length, LINES_AT, VALUES_AT, VALUES_AT, VALUES_END);
+      this.nextLine = 0;
+      this.linesValues = null;
+      this.linesBase = base;
+    }
+    const base = this.linesBase;
+    let record = (LINES_AT + this.nextLine * this.lineBytes) >> 2;
+    while (this.nextLine < this.lineCount && ints[record]! < base + start) {
+      this.nextLine++;
+      record += this.lineBytes >> 2;
+    }
+    if (this.nextLine >= this.lineCount || ints[record] !== base + start || ints[record + 1] !== base + end) return undefined;
+    this.nextLine++;
+    this.current = (record << 2) + this.lineHeader;
+    this.linesValues ??= this.arena.bytes.toString('latin1', VALUES_AT, this.exports.valuesEnd());
+    this.text = this.linesValues;
+    return ints[record + 2] !== 0;
   }
 
   /**
@@ -137,18 +197,19 @@ export class JsonLocator {
    * when it is none or outside 1973-2286, where a number of ms could be mistaken for seconds.
    */
   time(field: number): number {
-    const slot = (this.results + field * this.resultBytes) >> 2;
+    const slot = (this.current + field * this.resultBytes) >> 2;
     return this.ints[slot] === Kind.String ? this.doubles[(slot >> 1) + 2]! : NaN;
   }
 
   /** A field's value after a locate() that found the line: string, number, boolean or undefined. */
   value(field: number): string | number | boolean | undefined {
-    const slot = (this.results + field * this.resultBytes) >> 2;
+    const slot = (this.current + field * this.resultBytes) >> 2;
     switch (this.ints[slot] as Kind) {
       case Kind.String:
-        // a slice of the chunk's text, which is decoded once for all its lines: decoding each
-        // line's values on their own costs a call into Node per line, more than the whole chunk
-        return this.chunk!.text.slice(this.ints[slot + 1]! - this.base, this.ints[slot + 2]! - this.base);
+        // a located chunk's values were decoded side by side; a single line's are slices of its
+        // chunk's text (decoded once for all its lines): a decode per value would cost more
+        if (this.text !== null) return this.text.slice(this.ints[slot + 1]!, this.ints[slot + 2]!);
+        return this.textChunk!.text.slice(this.ints[slot + 1]! - this.textBase, this.ints[slot + 2]! - this.textBase);
       case Kind.Number:
         return this.doubles[(slot >> 1) + 2];
       case Kind.True:

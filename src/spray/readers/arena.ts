@@ -10,8 +10,8 @@
  */
 
 const PAGE = 65536;
-/** the locator's tables and results (wasm/json-fields.ts keeps within this) */
-export const WORK_BYTES = PAGE;
+/** the locator's tables, results and line records (see json-locator.ts) */
+export const WORK_BYTES = 4 * PAGE;
 const SLACK = 4096;
 
 export class WasmArena {

@@ -12,6 +12,8 @@ export interface Chunk {
   readonly bytes: Buffer;
   /** true when every byte is < 0x80 (then latin1 text is the UTF-8 text): lets parsers skip checks */
   readonly ascii?: boolean;
+  /** the bytes are whole lines, each ending with \n (a window of forEachLine) */
+  readonly lines?: boolean;
 }
 
 /**
@@ -22,7 +24,7 @@ export class BytesChunk implements Chunk {
   private decoded: string | null = null;
   private asciiChecked: boolean | null = null;
 
-  constructor(readonly bytes: Buffer) {}
+  constructor(readonly bytes: Buffer, readonly lines = false) {}
 
   get text(): string {
     this.decoded ??= this.bytes.toString('latin1');
@@ -88,7 +90,7 @@ export async function forEachLine(chunks: AsyncIterable<Buffer>, onLine: LineHan
 
   /** every complete line of bytes[0, lastNl] (which ends with a newline) */
   const lines = (bytes: Buffer): void => {
-    const chunk = new BytesChunk(bytes);
+    const chunk = new BytesChunk(bytes, true);
     let start = bomChecked ? 0 : skipBom(bytes);
     for (;;) {
       const nl = bytes.indexOf(10, start);

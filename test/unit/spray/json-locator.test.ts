@@ -208,6 +208,69 @@ describe('WebAssembly JSON locator', () => {
     expect(locator.value(1)).toBe('bob@contoso.com');
   });
 
+  it('gives the same answers when it locates a whole chunk of lines at once as line by line', () => {
+    const next = random(99);
+    const lines: string[] = [];
+    for (let i = 0; i < 3_000; i++) {
+      const kind = next();
+      // mostly records; some empty lines, CRLF endings, lines that are not objects, records with
+      // long values (the line and value areas fill up, so the chunk is located in rounds) and one
+      // whose value is larger than the whole value area
+      const long = (length: number): string => JSON.stringify({ userPrincipalName: 'x'.repeat(length), createdDateTime: '2024-10-02T09:14:41Z' });
+      if (i === 1_500) lines.push(long(100_000));
+      else if (kind < 0.03) lines.push('');
+      else if (kind < 0.05) lines.push('not json');
+      else if (kind < 0.06) lines.push(long(1_000 + Math.floor(next() * 10_000)));
+      else lines.push(serialise(generateRecord(next), next) + (next() < 0.1 ? '\r' : ''));
+    }
+    const bytes = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+    const whole = new BytesChunk(bytes, true);
+    const single = new BytesChunk(bytes, false);
+    const byChunk = JsonLocator.create(FIELDS)!;
+    const byLine = JsonLocator.create(FIELDS)!;
+    let start = 0;
+    let compared = 0;
+    for (;;) {
+      const nl = bytes.indexOf(10, start);
+      if (nl < 0) break;
+      const end = nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl;
+      if (end > start) {
+        const a = byChunk.locate(whole, start, end);
+        const b = byLine.locate(single, start, end);
+        expect(a).toBe(b);
+        if (a) {
+          expect(located(byChunk)).toEqual(located(byLine));
+          compared++;
+        }
+      }
+      start = nl + 1;
+    }
+    expect(bytes.length).toBeLessThan(1 << 20); // the locator's own scratch area
+    expect(compared).toBeGreaterThan(2_000);
+
+    // located whole, a chunk's text is never decoded: only its values are
+    let textReads = 0;
+    class CountingChunk extends BytesChunk {
+      override get text(): string {
+        textReads++;
+        return super.text;
+      }
+    }
+    const head = Buffer.from(`${lines.slice(0, 1_000).join('\n')}\n`, 'utf8');
+    const counted = new CountingChunk(head, true);
+    const locator = JsonLocator.create(FIELDS)!;
+    let found = 0;
+    for (let at = 0, nl = head.indexOf(10); nl >= 0; at = nl + 1, nl = head.indexOf(10, at)) {
+      const end = nl > at && head[nl - 1] === 13 ? nl - 1 : nl;
+      if (end > at && locator.locate(counted, at, end)) {
+        located(locator);
+        found++;
+      }
+    }
+    expect(found).toBeGreaterThan(700);
+    expect(textReads).toBe(0);
+  });
+
   it('declines keys it cannot take, and the extractor then works without it', () => {
     expect(JsonLocator.create([{ keys: ['zoë'] }])).toBeNull();
     expect(JsonLocator.create(Array.from({ length: 40 }, (_, i) => ({ keys: [`field${i}`] })))).toBeNull();
