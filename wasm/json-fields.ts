@@ -58,6 +58,11 @@ const BACKSLASH: u8 = 92;
 const COLON: u8 = 58;
 
 let fieldCount: i32 = 0;
+/**
+ * The last line had a spelling that was absent: lines of one export share their keys, so the
+ * next line's key summary is made before searching, instead of after a search has missed.
+ */
+let keysFirst = false;
 
 export function keysAt(): i32 {
   return KEYS;
@@ -340,7 +345,9 @@ export function locate(start: i32, end: i32): i32 {
   let from = start + 1;
   let ordered = true;
   let keys: u64 = 0;
-  let keysKnown = false;
+  let keysKnown = keysFirst;
+  if (keysKnown) keys = keysOf(start, last);
+  let missed = false;
   for (let o = 0; o < fieldCount; o++) {
     const f = <i32>load<u8>(ORDER + o);
     const field = FIELDS + f * FIELD_BYTES;
@@ -355,9 +362,13 @@ export function locate(start: i32, end: i32): i32 {
       const needle = spelling + 1;
       spelling = needle + length;
       const bit = length >= 5 ? keyHash(needle + length - 5) : ~(<u64>0);
-      if (keysKnown && (keys & bit) == 0) continue;
+      if (keysKnown && (keys & bit) == 0) {
+        missed = true;
+        continue;
+      }
       let at = findKey(from, last, needle, length);
       if (at < 0) {
+        missed = true;
         if (!keysKnown) {
           keys = keysOf(start, last);
           keysKnown = true;
@@ -377,6 +388,7 @@ export function locate(start: i32, end: i32): i32 {
     }
   }
   if (!ordered) sortOrder();
+  keysFirst = missed;
   return LOCATE_FOUND;
 }
 

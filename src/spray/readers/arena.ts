@@ -4,7 +4,7 @@
  * the bytes where they landed instead of copying a gigabyte into its own memory first.
  *
  * Layout, fixed (the memory never grows, so views on it stay valid):
- *   [work: the locator's tables and results][scratch][read buffer 0][read buffer 1]…
+ *   [work: the locator's tables, results and line records][scratch][read buffer 0][read buffer 1]…
  * Each area is followed by SLACK bytes: the locator reads 16 bytes at a time and may look a
  * little past a line's end, never past an area's slack.
  */

@@ -7,6 +7,7 @@ import { JsonLocator, WASM_PATH, type LocatorField } from '../../../src/spray/fo
 import { parseIsoTime } from '../../../src/spray/normalise';
 import { WasmArena } from '../../../src/spray/readers/arena';
 import { BytesChunk, type Chunk } from '../../../src/spray/readers/lines';
+import { rng as random } from '../../../scripts/gen-spray-fixtures';
 import { newTempDir } from '../../support/temp-dir';
 
 /**
@@ -16,18 +17,6 @@ import { newTempDir } from '../../support/temp-dir';
  */
 
 const ROOT = path.resolve(__dirname, '../../..');
-
-/** A seeded generator (mulberry32): the same records every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function chunkOf(line: string): Chunk {
   return new BytesChunk(Buffer.from(line, 'utf8'));
