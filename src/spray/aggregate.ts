@@ -295,30 +295,38 @@ export function sourceOf(event: AuthEvent): string {
  */
 function writeKey(source: string, account: string, seed: number, bytes: Uint8Array, words: Int32Array, at: number): number {
   const length = source.length + 1 + account.length;
-  const inline = length <= MAX_INLINE_KEY;
-  let latin1 = true;
-  let p = at * 4 + 4;
   let h = seed;
+  if (length > MAX_INLINE_KEY) {
+    for (let i = 0; i < source.length; i++) h = Math.imul(h ^ source.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ 0xff, 0x01000193);
+    for (let i = 0; i < account.length; i++) h = Math.imul(h ^ account.charCodeAt(i), 0x01000193);
+    words[at] = LONG_KEY;
+    return avalanche(h);
+  }
+  let p = at * 4 + 4;
+  // every character ORed together: above 255 when one of them is not latin1
+  let bits = 0;
   for (let i = 0; i < source.length; i++) {
     const c = source.charCodeAt(i);
     h = Math.imul(h ^ c, 0x01000193);
-    if (inline) bytes[p++] = c;
-    if (c > 255) latin1 = false;
+    bytes[p++] = c;
+    bits |= c;
   }
   h = Math.imul(h ^ 0xff, 0x01000193);
-  if (inline) bytes[p++] = 0;
+  bytes[p++] = 0;
   for (let i = 0; i < account.length; i++) {
     const c = account.charCodeAt(i);
     h = Math.imul(h ^ c, 0x01000193);
-    if (inline) bytes[p++] = c;
-    if (c > 255) latin1 = false;
+    bytes[p++] = c;
+    bits |= c;
   }
-  if (inline && latin1) {
-    while ((p & 3) !== 0) bytes[p++] = 0;
-    words[at] = length;
-  } else {
-    words[at] = LONG_KEY;
-  }
+  while ((p & 3) !== 0) bytes[p++] = 0;
+  words[at] = bits > 255 ? LONG_KEY : length;
+  return avalanche(h);
+}
+
+function avalanche(hash: number): number {
+  let h = hash;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
