@@ -4,7 +4,7 @@ import { AUTH_RESULTS, type AuthEvent, type AuthResult } from '../../../src/spra
 
 /**
  * The packed pair table against a plain Map model: a seeded random stream of events over many
- * (source, account) pairs, in and out of time order, with long and non-latin1 keys and events
+ * (source, account) pairs, in and out of time order, with long, latin1 and non-latin1 keys and events
  * without an address, fed one by one (so the aggregator's batches and their boundaries are
  * crossed many times) must give every pair the numbers the model counts.
  */
@@ -35,7 +35,7 @@ function random(seed: number): () => number {
 function eventStream(count: number, seed: number): AuthEvent[] {
   const next = random(seed);
   const accounts = Array.from({ length: 700 }, (_, i) =>
-    i % 97 === 0 ? `jürgen.ß${i}@contoso.example` : i % 89 === 0 ? `${'very.long.account.name.'.repeat(3)}${i}@contoso.example` : `user${i}@contoso.example`);
+    i % 97 === 0 ? `jürgen.ß${i}@contoso.example` : i % 101 === 0 ? `łukasz.用户${i}@contoso.example` : i % 89 === 0 ? `${'very.long.account.name.'.repeat(3)}${i}@contoso.example` : `user${i}@contoso.example`);
   const sources = Array.from({ length: 300 }, (_, i) => (i % 50 === 0 ? null : `198.18.${i >> 8}.${i & 255}`));
   const start = Date.UTC(2024, 9, 1);
   return Array.from({ length: count }, (_, i) => {
