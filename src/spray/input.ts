@@ -89,8 +89,9 @@ export async function openInput(path: string): Promise<OpenedInput> {
       file.destroy();
     };
   } else {
-    arena = new WasmArena(3, CHUNK_BYTES);
-    const generator = fileChunks(path, closed, arena.readBuffers);
+    arena = WasmArena.tryCreate(3, CHUNK_BYTES);
+    const buffers = arena?.readBuffers ?? [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+    const generator = fileChunks(path, closed, buffers);
     iterator = generator;
     destroy = () => {
       closed.value = true;

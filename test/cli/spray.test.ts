@@ -88,3 +88,42 @@ describe('router-audit spray', () => {
     expect(JSON.parse(missing.stdout).spray.inputs[0].error).toMatch(/no such file|not found|cannot/i);
   });
 });
+
+describe('router-audit spray without WebAssembly', () => {
+  const dir = newTempDir('ra-cli-spray-wasm-');
+  const log = writeEntraLog(path.join(dir, 'signins.ndjson'), sprayEvents('203.0.113.50', 12, new Date('2026-11-19T08:00:00Z'), 'user3@contoso.com'));
+  // two inputs: the warning is still given once
+  const second = path.join(dir, 'signins-2.ndjson');
+  writeFileSync(second, readFileSync(log));
+  const report = (stdout: string): unknown => {
+    const { startedAt: _started, durationMs: _duration, ...rest } = JSON.parse(stdout) as Record<string, unknown>;
+    return rest;
+  };
+  /** The CLI with a script loaded first that takes something away from the process. */
+  const runWith = (name: string, preload: string) => {
+    const file = path.join(dir, `${name}.js`);
+    writeFileSync(file, preload);
+    return spawnSync(process.execPath, ['--require', file, BIN, 'spray', log, second, '--json'], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, SPRAY_LOG_PATHS: '' } });
+  };
+
+  it('gives the same report when WebAssembly memory cannot be had or the module is missing, with one warning', () => {
+    const normal = run(['spray', log, second, '--json']);
+    expect(normal.status).toBe(1); // the spray is found
+    expect(normal.stderr).not.toContain('WebAssembly');
+
+    const noMemory = runWith('no-memory', `WebAssembly.Memory = function () { throw new RangeError('could not allocate memory'); };\n`);
+    expect(noMemory.status).toBe(1);
+    expect(report(noMemory.stdout)).toEqual(report(normal.stdout));
+    expect(noMemory.stderr.match(/WebAssembly memory unavailable \(could not allocate memory\)/g)).toHaveLength(1);
+
+    const noModule = runWith('no-module', [
+      "const fs = require('node:fs');",
+      'const read = fs.readFileSync;',
+      "fs.readFileSync = function (file, ...rest) { if (String(file).endsWith('json-fields.wasm')) throw new Error('ENOENT: no such file'); return read.call(this, file, ...rest); };",
+      '',
+    ].join('\n'));
+    expect(noModule.status).toBe(1);
+    expect(report(noModule.stdout)).toEqual(report(normal.stdout));
+    expect(noModule.stderr.match(/json-fields\.wasm cannot run \(ENOENT: no such file\)/g)).toHaveLength(1);
+  });
+});

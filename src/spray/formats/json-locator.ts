@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../paths';
-import { WasmArena, WORK_BYTES } from '../readers/arena';
+import { WasmArena, WORK_BYTES, warnOnce } from '../readers/arena';
 import type { Chunk } from '../readers/lines';
 
 /**
@@ -94,9 +94,21 @@ export class JsonLocator {
   private linesBase = 0;
   private linesValues: string | null = null;
 
-  /** null when the keys do not fit the module's tables (too many, too short or long, not ASCII). */
+  /**
+   * null when the keys do not fit the module's tables (too many, too short or long, not ASCII),
+   * or when the module cannot run here (its file missing, no WebAssembly memory: warned once);
+   * the JavaScript extractor then reads every line.
+   */
   static create(fields: LocatorField[], arena?: WasmArena | null): JsonLocator | null {
-    const locator = new JsonLocator(arena ?? new WasmArena(0, OWN_SCRATCH_BYTES), fields.length);
+    let locator: JsonLocator;
+    try {
+      const own = arena ?? WasmArena.tryCreate(0, OWN_SCRATCH_BYTES);
+      if (!own) return null;
+      locator = new JsonLocator(own, fields.length);
+    } catch (error) {
+      warnOnce(`router-audit: ${WASM_PATH} cannot run (${(error as Error).message}); log files are read without it, more slowly`);
+      return null;
+    }
     return locator.load(fields) ? locator : null;
   }
 

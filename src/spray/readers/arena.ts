@@ -10,6 +10,15 @@
  */
 
 const PAGE = 65536;
+
+const warned = new Set<string>();
+
+/** A process warning, once per message: degraded speed is worth one line, not one per file. */
+export function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  process.emitWarning(message, { code: 'ROUTER_AUDIT_WASM' });
+}
 /** the locator's tables, results and line records (see json-locator.ts) */
 export const WORK_BYTES = 4 * PAGE;
 const SLACK = 4096;
@@ -35,6 +44,20 @@ export class WasmArena {
     this.scratch = this.bytes.subarray(WORK_BYTES, WORK_BYTES + bufferBytes);
     this.readBuffers = [];
     for (let i = 1; i <= reads; i++) this.readBuffers.push(this.bytes.subarray(WORK_BYTES + area * i, WORK_BYTES + area * i + bufferBytes));
+  }
+
+  /**
+   * An arena, or null when WebAssembly memory cannot be had (a tight `ulimit -v`: V8 reserves
+   * address space around each memory). Readers then use plain buffers and the JavaScript
+   * extractor; a warning says so once.
+   */
+  static tryCreate(reads: number, bufferBytes: number): WasmArena | null {
+    try {
+      return new WasmArena(reads, bufferBytes);
+    } catch (error) {
+      warnOnce(`router-audit: WebAssembly memory unavailable (${(error as Error).message}); log files are read without the WebAssembly locator, more slowly`);
+      return null;
+    }
   }
 
   /** True when the buffer's bytes lie in this arena. */
