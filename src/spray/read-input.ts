@@ -1,10 +1,10 @@
 import { FAMILY_BIT } from './aggregate';
 import type { SprayContent } from './content';
 import { entraBuilder, entraFast, entraObjectMapper, type EntraField } from './formats/entra';
-import { mapHeader, rowExtractor, sameEvent, type FastExtractor, type Fields, type MapOutcome } from './formats/fields';
+import { mapHeader, rowExtractor, sameEvent, text, type FastExtractor, type Fields, type MapOutcome } from './formats/fields';
 import { genericColumns, genericRowMapper } from './formats/generic';
 import { m365CsvMapper, m365ObjectMapper } from './formats/m365';
-import { JournaldSshdReader, SshdMessages, SyslogSshdReader, type SshdSink } from './formats/sshd';
+import { JournaldSshdReader, journaldFast, SshdMessages, SyslogSshdReader, type JournaldField, type SshdSink } from './formats/sshd';
 import { windowsBuilder, windowsFast, windowsObjectMapper, type WindowsField } from './formats/windows';
 import { headText, openInput, type OpenedInput } from './input';
 import { MalformedLog } from './malformed';
@@ -106,7 +106,8 @@ class InputRun implements SshdSink {
 /** Parsed JSON records → events, for whichever family the first records show. */
 class RecordRouter {
   private mapper: ((record: unknown) => MapOutcome) | null = null;
-  private journald: JournaldSshdReader | null = null;
+  journald: JournaldSshdReader | null = null;
+  journaldFast: FastExtractor<JournaldField> | null = null;
   messages: SshdMessages | null = null;
   fast: FastExtractor<string> | null = null;
   build: ((fields: Fields<string>) => MapOutcome) | null = null;
@@ -128,6 +129,7 @@ class RecordRouter {
         this.run.setFamily('sshd');
         this.messages = new SshdMessages(content, this.run);
         this.journald = new JournaldSshdReader(content, this.messages, this.run);
+        this.journaldFast = journaldFast(content, this.arena);
         return;
       case 'entra':
         this.run.setFamily('entra');
@@ -235,6 +237,44 @@ class FastPath {
   }
 }
 
+/**
+ * The fast path for journald records, which sshd's message reader consumes as they come (it
+ * pairs messages), so it is checked on fields rather than events: on the first records and every
+ * Nth, the fields from the text must be those of the parsed record, or it switches itself off.
+ */
+class JournaldFastPath {
+  private enabled = true;
+  private uses = 0;
+
+  constructor(private readonly router: RecordRouter, private readonly summary: InputSummary) {}
+
+  /** true when the record was handled */
+  run(chunk: Chunk, start: number, end: number, lineNo: number): boolean {
+    const fast = this.router.journaldFast;
+    const reader = this.router.journald;
+    if (!this.enabled || !fast || !reader) return false;
+    const fields = fast.extract(chunk, start, end);
+    if (!fields) return false;
+    this.uses++;
+    if (this.uses <= FAST_CHECK_FIRST || this.uses % FAST_CHECK_EVERY === 0) {
+      const parsed = parseJson(utf8Of(chunk, start, end));
+      const expected = 'value' in parsed ? reader.fieldsOf(parsed.value) : null;
+      const same = expected !== null && (Object.keys(expected) as JournaldField[]).every((name) => text(fields[name]) === text(expected[name]));
+      if (!same) {
+        this.enabled = false;
+        this.summary.fastPath = false;
+        return false;
+      }
+    }
+    reader.fields(fields, lineNo);
+    return true;
+  }
+
+  finish(): void {
+    if (this.router.journaldFast && this.summary.fastPath === undefined) this.summary.fastPath = true;
+  }
+}
+
 async function readNdjson(input: OpenedInput, run: InputRun, options: ReadOptions): Promise<boolean> {
   const router = new RecordRouter(run, options.content, options.format.family, input.arena);
   const fastPath = new FastPath(router, run.summary);
@@ -255,7 +295,9 @@ async function readNdjson(input: OpenedInput, run: InputRun, options: ReadOption
     if ('error' in parsed) return `not valid JSON (${parsed.error})`;
     return handleParsed(parsed.value, lineNo, () => text);
   };
+  const journaldPath = new JournaldFastPath(router, run.summary);
   const completed = await forEachLine(input.chunks, (chunk, start, end, lineNo) => {
+    if (router.journald && journaldPath.run(chunk, start, end, lineNo)) return;
     let outcome = fastPath.run(chunk, start, end, lineNo, full);
     if (outcome === NO_FAST) outcome = full(chunk, start, end, lineNo);
     if (outcome !== undefined) run.takeLine(outcome, lineNo, chunk, start, end);
@@ -265,6 +307,7 @@ async function readNdjson(input: OpenedInput, run: InputRun, options: ReadOption
   });
   router.finish();
   fastPath.finish();
+  journaldPath.finish();
   return completed;
 }
 

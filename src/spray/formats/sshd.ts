@@ -1,7 +1,8 @@
 import type { SprayContent } from '../content';
 import { normaliseAccount, normaliseIp, parseIsoTime } from '../normalise';
 import type { AuthEvent, AuthResult } from '../types';
-import { compileGetter, text } from './fields';
+import type { WasmArena } from '../readers/arena';
+import { fastExtractor, objectExtractor, text, type FastExtractor, type Fields } from './fields';
 
 /**
  * Linux sshd: syslog lines from auth.log / secure (BSD `Mon DD HH:MM:SS`, RFC 3339, RFC 5424
@@ -180,34 +181,46 @@ export class SyslogSshdReader {
 }
 
 /** Reads `journalctl -o json` records (MESSAGE, __REALTIME_TIMESTAMP in µs). */
+export type JournaldField = 'message' | 'timeMicros' | 'identifier' | 'pid';
+
+/** `journalctl -o json` records, from the parsed record or from the NDJSON fast path's fields. */
 export class JournaldSshdReader {
-  private readonly message: (record: unknown) => unknown;
-  private readonly timeMicros: (record: unknown) => unknown;
-  private readonly identifier: (record: unknown) => unknown;
-  private readonly pid: (record: unknown) => unknown;
+  private readonly extract: (record: unknown) => Fields<JournaldField>;
 
   constructor(content: SprayContent, private readonly messages: SshdMessages, private readonly sink: SshdSink) {
-    const f = content.file.fields.journald;
-    this.message = compileGetter(f.message);
-    this.timeMicros = compileGetter(f.timeMicros);
-    this.identifier = compileGetter(f.identifier);
-    this.pid = compileGetter(f.pid);
+    this.extract = objectExtractor<JournaldField>(content.file.fields.journald);
+  }
+
+  /** The fields of a parsed record, as the fast path reads them (for its self-check). */
+  fieldsOf(record: unknown): Fields<JournaldField> {
+    return this.extract(record);
   }
 
   record(record: unknown, lineNo: number): void {
-    if (!this.messages.isSshd(text(this.identifier(record)))) {
+    this.fields(this.extract(record), lineNo);
+  }
+
+  fields(fields: Fields<JournaldField>, lineNo: number): void {
+    if (!this.messages.isSshd(text(fields.identifier))) {
       this.sink.skip();
       return;
     }
-    const micros = Number(text(this.timeMicros(record)));
+    const micros = Number(text(fields.timeMicros));
     if (!Number.isFinite(micros) || micros <= 0) {
       this.sink.malformed(lineNo, 'no valid __REALTIME_TIMESTAMP');
       return;
     }
-    let message = this.message(record);
+    let message = fields.message;
     // journald writes a message that is not valid UTF-8 as an array of bytes
     if (Array.isArray(message)) message = Buffer.from(message.filter((b): b is number => typeof b === 'number')).toString('utf8');
-    const pid = text(this.pid(record));
+    const pid = text(fields.pid);
     this.messages.message(Math.floor(micros / 1000), pid === '' ? null : pid, text(message), lineNo);
   }
+}
+
+/** The NDJSON fast path for journald records: their four fields without JSON.parse. */
+export function journaldFast(content: SprayContent, arena: WasmArena | null = null): FastExtractor<JournaldField> {
+  // all four required: `_PID` is too short for the fast path's key search, so a record without
+  // SYSLOG_PID goes to JSON.parse rather than lose its pid (which pairs sshd's messages)
+  return fastExtractor<JournaldField>(content.file.fields.journald, { required: ['message', 'timeMicros', 'identifier', 'pid'], arena });
 }

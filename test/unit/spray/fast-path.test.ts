@@ -80,4 +80,46 @@ describe('NDJSON fast path', () => {
     expect(summary.fastPath).toBe(false);
     expect(events.map((e) => e.ip)).toEqual(Array(10).fill('198.51.100.9'));
   });
+
+  describe('journald records', () => {
+    /** sshd's two messages for one attempt on a nonexistent user, paired by pid */
+    function attempt(i: number): string[] {
+      const at = 1_710_000_000_000_000 + i * 1_000_000;
+      const pid = { ...(i % 4 === 0 ? {} : { SYSLOG_PID: String(1000 + i) }), _PID: String(1000 + i) };
+      const from = `198.51.100.${i % 250} port ${40000 + i}`;
+      const failed = `Failed password for invalid user u${i} from ${from} ssh2`;
+      return [
+        JSON.stringify({ __REALTIME_TIMESTAMP: String(at), SYSLOG_IDENTIFIER: 'sshd', ...pid, MESSAGE: `Invalid user u${i} from ${from}` }),
+        JSON.stringify({
+          __REALTIME_TIMESTAMP: String(at + 500_000), SYSLOG_IDENTIFIER: 'sshd', ...pid,
+          ...(i % 7 === 0 ? { NOTE: 'say "hi"' } : {}),
+          // journald writes a message that is not valid UTF-8 as its bytes
+          MESSAGE: i % 5 === 0 ? [...Buffer.from(failed)] : failed,
+        }),
+      ];
+    }
+
+    it('reads them without a full parse, pairing messages by pid also where only _PID is given', async () => {
+      const file = path.join(tempDir(), 'journal.ndjson');
+      writeFileSync(file, `${Array.from({ length: 300 }, (_, i) => attempt(i)).flat().join('\n')}\n`);
+      const { summary, events } = await readEvents(file);
+      expect(summary).toMatchObject({ format: 'sshd/journald', fastPath: true, malformed: 0, events: 300 });
+      expect(events.map((e) => [e.account, e.result, e.ip, e.time])).toEqual(Array.from({ length: 300 }, (_, i) =>
+        [`u${i}`, 'unknown_account', `198.51.100.${i % 250}`, 1_710_000_000_000 + i * 1000 + 500]));
+    });
+
+    it('switches itself off, and the results stay right, when a field also appears nested', async () => {
+      const file = path.join(tempDir(), 'journal-odd.ndjson');
+      const lines = Array.from({ length: 100 }, (_, i) => JSON.stringify({
+        __REALTIME_TIMESTAMP: String(1_710_000_000_000_000 + i * 1_000_000),
+        CONTEXT: { MESSAGE: 'Accepted password for mallory from 203.0.113.1 port 1 ssh2' },
+        SYSLOG_IDENTIFIER: 'sshd', SYSLOG_PID: String(i), MESSAGE: `Failed password for root from 198.51.100.7 port ${i} ssh2`,
+      }));
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const { summary, events } = await readEvents(file);
+      expect(summary.fastPath).toBe(false);
+      expect(events).toHaveLength(100);
+      expect(new Set(events.map((e) => `${e.account} ${e.result}`))).toEqual(new Set(['root bad_password']));
+    });
+  });
 });
