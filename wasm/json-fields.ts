@@ -432,7 +432,8 @@ export function locateLines(start: i32, end: i32, out: i32, outEnd: i32, values:
           if (load<i32>(slot) == STRING) used += load<i32>(slot + 8) - load<i32>(slot + 4);
         }
       }
-      if (v + used > valuesEnd) break;
+      // values are copied 16 bytes at a time: the last copy may write up to 15 bytes past them
+      if (v + used + 16 > valuesEnd) break;
       store<i32>(out, s);
       store<i32>(out + 4, lineEnd);
       store<i32>(out + 8, found);
@@ -440,11 +441,13 @@ export function locateLines(start: i32, end: i32, out: i32, outEnd: i32, values:
         for (let f = 0; f < fieldCount; f++) {
           const slot = RESULTS + f * RESULT_BYTES;
           const to = out + LINE_HEADER + f * RESULT_BYTES;
-          memory.copy(to, slot, RESULT_BYTES);
+          // plain loads and stores: memory.copy is a call out of the module, dear for a few bytes
+          v128.store(to, v128.load(slot));
+          v128.store(to + 16, v128.load(slot + 16));
           if (load<i32>(slot) == STRING) {
             const from = load<i32>(slot + 4);
             const length = load<i32>(slot + 8) - from;
-            memory.copy(v, from, length);
+            for (let i = 0; i < length; i += 16) v128.store(v + i, v128.load(from + i));
             store<i32>(to + 4, v - values);
             store<i32>(to + 8, v - values + length);
             v += length;

@@ -54,6 +54,23 @@ function flattenEventData(data: unknown): Record<string, unknown> | null {
 export function windowsBuilder(content: SprayContent): (fields: Fields<WindowsField>) => MapOutcome {
   const { events, successLogonTypes } = content.file.fields.windows;
   const successTypes = new Set(successLogonTypes);
+  // "windows logon type 3": one string per event kind and logon type, not a new one per event
+  // (failure patterns compare apps, and a fresh joined string is flattened at each compare)
+  const apps = new Map<string, Map<string, string>>();
+  const appOf = (app: string, logonType: string): string => {
+    if (logonType === '') return app;
+    let byType = apps.get(app);
+    if (!byType) {
+      byType = new Map();
+      apps.set(app, byType);
+    }
+    let joined = byType.get(logonType);
+    if (joined === undefined) {
+      joined = `${app} type ${logonType}`;
+      if (byType.size < 64) byType.set(logonType, joined);
+    }
+    return joined;
+  };
   return (fields) => {
     const id = text(scalar(fields.eventId)).trim();
     const def = events[id];
@@ -96,10 +113,11 @@ export function windowsBuilder(content: SprayContent): (fields: Fields<WindowsFi
       account,
       ip: normaliseIp(text(fields.ip) || text(fields.ecsIp)),
       result,
-      app: logonType !== '' ? `${def.app} type ${logonType}` : def.app,
+      app: appOf(def.app, logonType),
       code,
       workstation: workstation === '' ? null : workstation.toLowerCase(),
-      ...(def.kind === 'lockout' ? { lockoutNotice: true } : {}),
+      // always the same keys, so every event has one shape (undefined: not a lockout notice)
+      lockoutNotice: def.kind === 'lockout' ? true : undefined,
     };
   };
 }
