@@ -244,9 +244,12 @@ export function fastExtractor<F extends string>(paths: Record<F, string[]>, opti
     return at;
   };
 
+  // fields without a key the search can use stay undefined; the locator's answer skips them
+  const searchable = plan.filter((field) => field.keys.length > 0);
+
   /** The fields as the locator found them; null when a required one is missing. */
   const located = (found: JsonLocator): Fields<F> | null => {
-    for (const field of plan) {
+    for (const field of searchable) {
       if (field.time) {
         const time = found.time(field.index);
         if (!Number.isNaN(time)) {

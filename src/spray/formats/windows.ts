@@ -52,7 +52,8 @@ function flattenEventData(data: unknown): Record<string, unknown> | null {
 }
 
 export function windowsBuilder(content: SprayContent): (fields: Fields<WindowsField>) => MapOutcome {
-  const { events, successLogonTypes } = content.file.fields.windows;
+  const { events: eventList, successLogonTypes } = content.file.fields.windows;
+  const events = new Map(Object.entries(eventList));
   const successTypes = new Set(successLogonTypes);
   // "windows logon type 3": one string per event kind and logon type, not a new one per event
   // (failure patterns compare apps, and a fresh joined string is flattened at each compare)
@@ -72,8 +73,9 @@ export function windowsBuilder(content: SprayContent): (fields: Fields<WindowsFi
     return joined;
   };
   return (fields) => {
-    const id = text(scalar(fields.eventId)).trim();
-    const def = events[id];
+    const raw = fields.eventId;
+    const id = typeof raw === 'string' ? raw.trim() : text(scalar(raw)).trim();
+    const def = events.get(id);
     if (!def) return null;
     const time = parseTime(timeValue(fields.time));
     if (Number.isNaN(time)) return `event ${id} has no valid time`;
