@@ -46,7 +46,7 @@ async function isGzip(path: string): Promise<{ gzip: boolean; mtimeMs: number }>
  * machinery showed up in profiles of the NDJSON fast path. After the first chunk (kept for the
  * head) two buffers take turns, so a multi-GB file does not churn through external memory (which
  * makes V8 run full garbage collections): a chunk is valid until the next one is requested. The
- * three buffers lie in a WasmArena, where the JSON locator reads them without a copy.
+ * three buffers lie in a WasmArena when there is one, where the JSON locator reads them in place.
  */
 async function* fileChunks(path: string, closed: { value: boolean }, buffers: Buffer[]): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r');
@@ -90,7 +90,7 @@ export async function openInput(path: string): Promise<OpenedInput> {
     };
   } else {
     arena = WasmArena.tryCreate(3, CHUNK_BYTES);
-    const buffers = arena?.readBuffers ?? [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+    const buffers = arena?.readBuffers ?? Array.from({ length: 3 }, () => Buffer.allocUnsafe(CHUNK_BYTES));
     const generator = fileChunks(path, closed, buffers);
     iterator = generator;
     destroy = () => {
