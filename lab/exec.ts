@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { endInput } from '../src/child-input';
 
 export interface CommandResult {
   /** null when the process was killed by a signal (e.g. the timeout) */
@@ -40,6 +41,6 @@ export function runInNamespace(netns: string, command: string, args: readonly st
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr, elapsedMs: Number(process.hrtime.bigint() - started) / 1e6 });
     });
-    child.stdin.end(options.input ?? '');
+    endInput(child.stdin, options.input ?? '', reject);
   });
 }

@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { endInput } from '../src/child-input';
 
 /**
  * Thin wrappers around iproute2. Batches (`ip -batch -`) keep lab creation fast: one process for
@@ -35,7 +36,7 @@ export function ipBatch(lines: readonly string[], options: { netns?: string; for
       if (code === 0 || options.force) resolve();
       else reject(new IpCommandError(`ip ${args.join(' ')} failed (${code}): ${stderr.trim()}\n  commands: ${lines.join(' | ')}`));
     });
-    child.stdin.end(lines.join('\n') + '\n');
+    endInput(child.stdin, lines.join('\n') + '\n', reject);
   });
 }
 

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { z } from 'zod';
+import { endInput } from '../child-input';
 import { PROJECT_ROOT } from '../paths';
 import type { ScanResult } from '../scanner/report-types';
 import type { ScanJob, ScanProgressInfo, ScanRunner } from './scan-coordinator';
@@ -41,7 +42,8 @@ export class NamespaceScanRunner implements ScanRunner {
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-4000);
     });
-    child.stdin.end(JSON.stringify(job));
+    // a worker that never starts (the namespace is gone) is reported by its exit, below
+    endInput(child.stdin, JSON.stringify(job));
 
     return new Promise<ScanResult>((resolve, reject) => {
       let settled = false;
