@@ -3,8 +3,6 @@
 declare namespace WebAssembly {
   class Module {
     constructor(bytes: ArrayBufferView | ArrayBuffer);
-    static exports(module: Module): Array<{ name: string; kind: string }>;
-    static imports(module: Module): Array<{ module: string; name: string; kind: string }>;
   }
   class Instance {
     constructor(module: Module, imports?: Record<string, Record<string, unknown>>);

@@ -5,7 +5,7 @@ import { mapHeader, rowExtractor, sameEvent, text, type FastExtractor, type Fiel
 import { genericColumns, genericRowMapper } from './formats/generic';
 import { m365CsvMapper, m365ObjectMapper } from './formats/m365';
 import { JournaldSshdReader, journaldFast, SshdMessages, SyslogSshdReader, type JournaldField, type SshdSink } from './formats/sshd';
-import { windowsBuilder, windowsFast, windowsObjectMapper, type WindowsField } from './formats/windows';
+import { windowsBuilder, windowsFast, windowsObjectMapper } from './formats/windows';
 import { headText, openInput, type OpenedInput } from './input';
 import { MalformedLog } from './malformed';
 import type { WasmArena } from './readers/arena';
@@ -50,6 +50,11 @@ const MAX_UNDETECTED = 100;
 /** The fast path is checked against a full parse on the first lines and every Nth after. */
 const FAST_CHECK_FIRST = 64;
 const FAST_CHECK_EVERY = 1024;
+
+/** Whether the fast path's nth use is checked against the full parse. */
+function checkedUse(n: number): boolean {
+  return n <= FAST_CHECK_FIRST || n % FAST_CHECK_EVERY === 0;
+}
 
 class InputRun implements SshdSink {
   readonly malformedLog: MalformedLog;
@@ -220,7 +225,7 @@ class FastPath {
     if (!fields) return NO_FAST;
     const outcome = this.router.build!(fields);
     this.uses++;
-    if (this.uses <= FAST_CHECK_FIRST || this.uses % FAST_CHECK_EVERY === 0) {
+    if (checkedUse(this.uses)) {
       const checked = full(chunk, start, end, lineNo);
       if (checked !== undefined && !sameEvent(outcome, checked)) {
         // the shape has a needed key somewhere else too (or another quirk): trust JSON.parse from here on
@@ -256,7 +261,7 @@ class JournaldFastPath {
     const fields = fast.extract(chunk, start, end);
     if (!fields) return false;
     this.uses++;
-    if (this.uses <= FAST_CHECK_FIRST || this.uses % FAST_CHECK_EVERY === 0) {
+    if (checkedUse(this.uses)) {
       const parsed = parseJson(utf8Of(chunk, start, end));
       const expected = 'value' in parsed ? reader.fieldsOf(parsed.value) : null;
       const same = expected !== null && (Object.keys(expected) as JournaldField[]).every((name) => text(fields[name]) === text(expected[name]));
